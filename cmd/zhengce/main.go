@@ -1,0 +1,95 @@
+// Command zhengce indexes issues of 《高等职业教育动态》 and searches them.
+//
+// This file only wires things together: flags become plain values handed to
+// the indexer and search packages.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+
+	"zhengce"
+)
+
+const usage = `zhengce: full-text search over 《高等职业教育动态》
+
+Usage:
+  zhengce index  [-corpus DIR] [-data DIR] [-index DIR]
+  zhengce search [-index DIR] [-json] [-body B]… [-area A]… [-direction D]…
+                 [-doc-type T]… [-kind K]… [-issue N]… [-from YYYY-MM-DD] [-to YYYY-MM-DD]
+                 [-sort relevance|date] [-page N] [-size N] QUERY
+
+Run "zhengce COMMAND -h" for a command's flags.
+`
+
+// errUsage marks a command-line mistake: exit status 2.
+var errUsage = errors.New("usage")
+
+func main() {
+	os.Exit(run(context.Background(), os.Args[1:], os.Stdout, os.Stderr))
+}
+
+// run executes one command and returns the exit status: 0 ok, 1 error,
+// 2 usage.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return 2
+	}
+	var err error
+	switch args[0] {
+	case "index":
+		err = runIndex(args[1:], stdout, stderr)
+	case "search":
+		err = runSearch(ctx, args[1:], stdout, stderr)
+	case "-h", "-help", "--help", "help":
+		fmt.Fprint(stdout, usage)
+		return 0
+	default:
+		fmt.Fprintf(stderr, "zhengce: unknown command %q\n\n%s", args[0], usage)
+		return 2
+	}
+	switch {
+	case err == nil:
+		return 0
+	case errors.Is(err, errUsage):
+		return 2
+	case errors.Is(err, flag.ErrHelp):
+		return 0
+	default:
+		fmt.Fprintf(stderr, "zhengce %s: %v\n", args[0], err)
+		if zhengce.ErrorCode(err) == zhengce.EINVALID {
+			return 1
+		}
+		return 1
+	}
+}
+
+// newFlagSet returns a flag set that reports errors to stderr and lets run
+// map them to exit status 2.
+func newFlagSet(name string, stderr io.Writer) *flag.FlagSet {
+	fs := flag.NewFlagSet("zhengce "+name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	return fs
+}
+
+// parseFlags parses args, turning a flag mistake into errUsage.
+func parseFlags(fs *flag.FlagSet, args []string) error {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return err
+		}
+		return errUsage
+	}
+	return nil
+}
+
+// multiFlag collects a repeatable flag.
+type multiFlag []string
+
+func (m *multiFlag) String() string     { return fmt.Sprint(*m) }
+func (m *multiFlag) Set(v string) error { *m = append(*m, v); return nil }

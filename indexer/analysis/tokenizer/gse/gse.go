@@ -1,0 +1,171 @@
+// Package gse is a bleve tokenizer that segments Chinese text with gse.
+//
+// Tokens carry the byte offsets gse's Segment computed, so a highlight lands
+// on the occurrence that matched. Punctuation and spaces are dropped; Latin
+// words and numbers are kept. In index mode every word is followed by its
+// dictionary sub-words stacked at the word's position (奖助学金 also yields
+// 助学金), so a query for a sub-word finds it while phrases still match the
+// words a standard cut produces at query time.
+package gse
+
+import (
+	"fmt"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/blevesearch/bleve/v2/analysis"
+	"github.com/blevesearch/bleve/v2/registry"
+	gselib "github.com/go-ego/gse"
+
+	"zhengce/indexer/analysis/segmenter"
+)
+
+// Name is the tokenizer's type in a bleve mapping.
+const Name = "zhengce_gse"
+
+// Mode selects how text is cut.
+type Mode string
+
+const (
+	// ModeIndex emits each word and, at the same position, its sub-words.
+	ModeIndex Mode = "index"
+	// ModeQuery emits the standard cut only.
+	ModeQuery Mode = "query"
+)
+
+// Tokenizer cuts text with a shared, read-only gse segmenter.
+type Tokenizer struct {
+	seg  *gselib.Segmenter
+	mode Mode
+}
+
+// NewTokenizer returns a tokenizer over seg, which must not be changed after.
+func NewTokenizer(seg *gselib.Segmenter, mode Mode) *Tokenizer {
+	return &Tokenizer{seg: seg, mode: mode}
+}
+
+// Tokenize implements analysis.Tokenizer.
+func (t *Tokenizer) Tokenize(input []byte) analysis.TokenStream {
+	segs := t.seg.Segment(input)
+	stream := make(analysis.TokenStream, 0, len(segs))
+	pos := 0
+	for i := range segs {
+		s := &segs[i]
+		start, end := s.Start(), s.End()
+		typ, ok := tokenType(input[start:end])
+		if !ok {
+			continue
+		}
+		pos++
+		stream = append(stream, &analysis.Token{
+			Term: input[start:end], Start: start, End: end, Position: pos, Type: typ,
+		})
+		if t.mode == ModeIndex && typ == analysis.Ideographic {
+			stream = appendSubwords(stream, input, s.Token(), start, end, pos)
+		}
+	}
+	return stream
+}
+
+// appendSubwords adds the dictionary sub-words of tok (which spans
+// input[start:end]) at position pos, depth first, each span once, skipping
+// single characters: they match too much to help ranking, and the n-gram field
+// already answers single-character queries.
+func appendSubwords(stream analysis.TokenStream, input []byte, tok *gselib.Token, start, end, pos int) analysis.TokenStream {
+	type span struct{ start, end int }
+	seen := map[span]bool{{start, end}: true}
+	var walk func(tok *gselib.Token, base int)
+	walk = func(tok *gselib.Token, base int) {
+		for _, sub := range tok.Segments() {
+			s, e := base+sub.Start(), base+sub.End()
+			if e > end || s < start {
+				continue // defensive: never emit offsets outside the word
+			}
+			if !seen[span{s, e}] && utf8.RuneCount(input[s:e]) > 1 {
+				if typ, ok := tokenType(input[s:e]); ok {
+					seen[span{s, e}] = true
+					stream = append(stream, &analysis.Token{
+						Term: input[s:e], Start: s, End: e, Position: pos, Type: typ,
+					})
+				}
+			}
+			walk(sub.Token(), s)
+		}
+	}
+	walk(tok, start)
+	return stream
+}
+
+// tokenType classifies a segment; ok is false for punctuation and spaces.
+func tokenType(term []byte) (typ analysis.TokenType, ok bool) {
+	cjk, alnum := false, false
+	for _, r := range string(term) {
+		switch {
+		case unicode.Is(unicode.Han, r):
+			cjk = true
+		case unicode.IsLetter(r) || unicode.IsNumber(r):
+			alnum = true
+		}
+	}
+	switch {
+	case cjk:
+		return analysis.Ideographic, true
+	case alnum:
+		return analysis.AlphaNumeric, true
+	}
+	return 0, false
+}
+
+// Config keys in a bleve mapping's custom tokenizer definition.
+const (
+	ConfigMode  = "mode"  // "index" or "query"
+	ConfigWords = "words" // domain words, one `word freq pos` string each
+)
+
+// Constructor builds the tokenizer from a mapping's definition. The domain
+// words travel inside the mapping, so an index opens with the dictionary it
+// was built with, wherever the corpus folder is.
+func Constructor(config map[string]interface{}, _ *registry.Cache) (analysis.Tokenizer, error) {
+	mode := ModeIndex
+	if m, ok := config[ConfigMode].(string); ok {
+		mode = Mode(m)
+	}
+	if mode != ModeIndex && mode != ModeQuery {
+		return nil, fmt.Errorf("%s tokenizer: mode %q is neither %q nor %q", Name, mode, ModeIndex, ModeQuery)
+	}
+	var words []segmenter.Word
+	if raw, ok := config[ConfigWords]; ok {
+		list, ok := raw.([]interface{})
+		if !ok {
+			if strs, ok2 := raw.([]string); ok2 {
+				for _, s := range strs {
+					list = append(list, s)
+				}
+			} else {
+				return nil, fmt.Errorf("%s tokenizer: %q must be a list of strings", Name, ConfigWords)
+			}
+		}
+		for _, item := range list {
+			s, ok := item.(string)
+			if !ok {
+				return nil, fmt.Errorf("%s tokenizer: %q must be a list of strings", Name, ConfigWords)
+			}
+			w, err := segmenter.ParseWord(s)
+			if err != nil {
+				return nil, fmt.Errorf("%s tokenizer: %w", Name, err)
+			}
+			words = append(words, w)
+		}
+	}
+	seg, err := segmenter.Load(words)
+	if err != nil {
+		return nil, err
+	}
+	return NewTokenizer(seg, mode), nil
+}
+
+func init() {
+	if err := registry.RegisterTokenizer(Name, Constructor); err != nil {
+		panic(err)
+	}
+}

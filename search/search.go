@@ -1,0 +1,438 @@
+// Package search answers a researcher's query over the passage index: parses
+// the query, expands aliases, applies facet filters, ranks, highlights and
+// counts facets.
+package search
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"html"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/blevesearch/bleve/v2"
+	bsearch "github.com/blevesearch/bleve/v2/search"
+	"github.com/blevesearch/bleve/v2/search/query"
+
+	"zhengce"
+	"zhengce/indexer"
+)
+
+// Facet names, as they appear in a Result and in request parameters.
+const (
+	FacetBody      = "body"
+	FacetArea      = "area"
+	FacetDirection = "direction"
+	FacetDocType   = "doc_type"
+	FacetKind      = "kind"
+	FacetIssue     = "issue"
+	FacetMonth     = "month"
+)
+
+// facets maps a facet to its index field and how many values it lists.
+var facets = []struct {
+	name, field string
+	size        int
+}{
+	{FacetBody, indexer.FieldBodies, 100},
+	{FacetArea, indexer.FieldAreas, 100},
+	{FacetDirection, indexer.FieldDirections, 200},
+	{FacetDocType, indexer.FieldDocType, 50},
+	{FacetKind, indexer.FieldKind, 10},
+	{FacetIssue, indexer.FieldIssue, 1000},
+	{FacetMonth, indexer.FieldMonth, 1000},
+}
+
+// Sort orders.
+const (
+	SortRelevance = "relevance"
+	SortDate      = "date"
+)
+
+// Size limits of a page of hits.
+const (
+	DefaultSize = 10
+	MaxSize     = 100
+)
+
+// Request is a search: a query string and filters. Within one filter several
+// values are alternatives (OR); different filters must all hold (AND).
+type Request struct {
+	Query      string
+	Bodies     []string
+	Areas      []string
+	Directions []string
+	DocTypes   []string
+	Kinds      []string
+	Issues     []int // running numbers
+	From, To   zhengce.Date
+	Sort       string // SortRelevance (default) or SortDate
+	Page       int    // from 1; 0 means 1
+	Size       int    // 0 means DefaultSize
+}
+
+// Result is the answer to a Request, in the JSON the CLI prints and the web
+// API serves.
+type Result struct {
+	Query  string                  `json:"query"`
+	Total  uint64                  `json:"total"`
+	Page   int                     `json:"page"`
+	Size   int                     `json:"size"`
+	TookMS float64                 `json:"took_ms"`
+	Hits   []Hit                   `json:"hits"`
+	Facets map[string][]FacetValue `json:"facets"`
+}
+
+// Hit is one passage found, with its score and its text highlighted.
+type Hit struct {
+	zhengce.Passage
+	Score float64 `json:"score"`
+	// Highlight is the passage's text, HTML-escaped, with <mark> around what
+	// matched the query.
+	Highlight string `json:"highlight"`
+}
+
+// FacetValue is one value of a facet and how many passages have it.
+type FacetValue struct {
+	Value string `json:"value"`
+	Count int    `json:"count"`
+}
+
+// Aliases expands a query word to the other names of the same thing.
+type Aliases interface {
+	Expand(term string) []string
+	CanonicalBody(name string) string
+	KnownBody(name string) bool
+}
+
+// Searcher searches one open index.
+type Searcher struct {
+	index   *indexer.Index
+	aliases Aliases
+}
+
+// New returns a Searcher over idx; aliases may be nil.
+func New(idx *indexer.Index, aliases Aliases) *Searcher {
+	return &Searcher{index: idx, aliases: aliases}
+}
+
+// Search runs req. A malformed request is a *zhengce.Error with code
+// EINVALID naming the parameter.
+func (s *Searcher) Search(ctx context.Context, req Request) (*Result, error) {
+	start := time.Now()
+	if err := normalise(&req); err != nil {
+		return nil, err
+	}
+	terms, err := ParseQuery(req.Query)
+	if err != nil {
+		return nil, err
+	}
+	q := s.textQuery(terms)
+	filters := s.filters(req)
+
+	sr := bleve.NewSearchRequestOptions(withFilters(q, filters, ""), req.Size, (req.Page-1)*req.Size, false)
+	sr.IncludeLocations = true
+	sr.Fields = []string{indexer.FieldSource}
+	if req.Sort == SortDate || !hasPositive(terms) {
+		sr.SortBy([]string{"-" + indexer.FieldDate, "-" + indexer.FieldRunning, indexer.FieldOrdinal, "_id"})
+	} else {
+		sr.SortBy([]string{"-_score", "-" + indexer.FieldDate, indexer.FieldOrdinal, "_id"})
+	}
+	for _, f := range facets {
+		if _, active := filters[f.name]; !active {
+			sr.AddFacet(f.name, bleve.NewFacetRequest(f.field, f.size))
+		}
+	}
+	res, err := s.index.SearchInContext(ctx, sr)
+	if err != nil {
+		return nil, fmt.Errorf("searching: %w", err)
+	}
+	out := &Result{
+		Query: req.Query, Total: res.Total, Page: req.Page, Size: req.Size,
+		Hits: make([]Hit, 0, len(res.Hits)), Facets: map[string][]FacetValue{},
+	}
+	for _, h := range res.Hits {
+		hit, err := toHit(h)
+		if err != nil {
+			return nil, err
+		}
+		out.Hits = append(out.Hits, hit)
+	}
+	for _, f := range facets {
+		if fr, ok := res.Facets[f.name]; ok {
+			out.Facets[f.name] = facetValues(fr)
+		}
+	}
+	// A facet with an active filter counts with every other filter but its
+	// own, so the sidebar still offers the alternatives to add (OR).
+	for _, f := range facets {
+		if _, active := filters[f.name]; !active {
+			continue
+		}
+		fr := bleve.NewSearchRequestOptions(withFilters(q, filters, f.name), 0, 0, false)
+		fr.AddFacet(f.name, bleve.NewFacetRequest(f.field, f.size))
+		r, err := s.index.SearchInContext(ctx, fr)
+		if err != nil {
+			return nil, fmt.Errorf("counting facet %s: %w", f.name, err)
+		}
+		out.Facets[f.name] = facetValues(r.Facets[f.name])
+	}
+	out.TookMS = float64(time.Since(start).Microseconds()) / 1000
+	return out, nil
+}
+
+func normalise(req *Request) error {
+	if req.Page == 0 {
+		req.Page = 1
+	}
+	if req.Size == 0 {
+		req.Size = DefaultSize
+	}
+	switch {
+	case req.Page < 1:
+		return zhengce.Errorf(zhengce.EINVALID, "page must be 1 or more, not %d", req.Page)
+	case req.Size < 1 || req.Size > MaxSize:
+		return zhengce.Errorf(zhengce.EINVALID, "size must be between 1 and %d, not %d", MaxSize, req.Size)
+	case req.Sort == "":
+		req.Sort = SortRelevance
+	case req.Sort != SortRelevance && req.Sort != SortDate:
+		return zhengce.Errorf(zhengce.EINVALID, "sort must be %q or %q, not %q", SortRelevance, SortDate, req.Sort)
+	}
+	if !req.From.IsZero() && !req.To.IsZero() && req.To.Before(req.From.Time) {
+		return zhengce.Errorf(zhengce.EINVALID, "to (%s) is before from (%s)", req.To, req.From)
+	}
+	return nil
+}
+
+func hasPositive(terms []Term) bool {
+	for _, t := range terms {
+		if !t.Exclude {
+			return true
+		}
+	}
+	return false
+}
+
+// Boosts of the fields a term can match in. A match in the passage's own text
+// counts most; a match in the policy title or heading path above it makes the
+// passage a hit too, ranked below passages that say it themselves.
+const (
+	boostText      = 1.0
+	boostNgram     = 0.6
+	boostContext   = 0.15
+	boostBody      = 0.3
+	boostAllInText = 0.5
+)
+
+// textQuery builds the scoring query: every positive term must match (in
+// the text, its n-grams, its context, or as a body name), no excluded term
+// may match the text.
+func (s *Searcher) textQuery(terms []Term) query.Query {
+	var must, allInText, mustNot []query.Query
+	for _, t := range terms {
+		variants := []string{t.Text}
+		if s.aliases != nil {
+			variants = appendUnique(variants, s.aliases.Expand(t.Text)...)
+		}
+		if t.Exclude {
+			for _, v := range variants {
+				mustNot = append(mustNot, phrase(indexer.FieldText, indexer.AnalyzerWordsQuery, v, 1),
+					phrase(indexer.FieldTextNgram, indexer.AnalyzerNgramQuery, v, 1))
+			}
+			continue
+		}
+		var anyField, inText []query.Query
+		for _, v := range variants {
+			inText = append(inText,
+				phrase(indexer.FieldText, indexer.AnalyzerWordsQuery, v, boostText),
+				phrase(indexer.FieldTextNgram, indexer.AnalyzerNgramQuery, v, boostNgram))
+			anyField = append(anyField,
+				phrase(indexer.FieldContext, indexer.AnalyzerWordsQuery, v, boostContext),
+				phrase(indexer.FieldContextNgram, indexer.AnalyzerNgramQuery, v, boostContext))
+			if s.aliases != nil && s.aliases.KnownBody(v) {
+				b := query.NewTermQuery(s.aliases.CanonicalBody(v))
+				b.SetField(indexer.FieldBodies)
+				b.SetBoost(boostBody)
+				anyField = append(anyField, b)
+			}
+		}
+		must = append(must, query.NewDisjunctionQuery(append(append([]query.Query{}, inText...), anyField...)))
+		allInText = append(allInText, query.NewDisjunctionQuery(inText))
+	}
+	if len(must) == 0 {
+		if len(mustNot) == 0 {
+			return query.NewMatchAllQuery()
+		}
+		must = append(must, query.NewMatchAllQuery())
+	}
+	b := query.NewBooleanQuery(must, nil, mustNot)
+	if len(terms) > 1 && len(allInText) > 0 {
+		// Passages that contain every term themselves, not only through
+		// their context, come first.
+		bonus := query.NewConjunctionQuery(allInText)
+		bonus.SetBoost(boostAllInText)
+		b.AddShould(bonus)
+	}
+	return b
+}
+
+func phrase(field, analyzer, text string, boost float64) query.Query {
+	q := query.NewMatchPhraseQuery(text)
+	q.SetField(field)
+	q.Analyzer = analyzer
+	q.SetBoost(boost)
+	return q
+}
+
+// filters returns the filter query of each active facet.
+func (s *Searcher) filters(req Request) map[string]query.Query {
+	out := map[string]query.Query{}
+	terms := func(name, field string, values []string) {
+		var qs []query.Query
+		for _, v := range values {
+			v = strings.TrimSpace(v)
+			if v == "" {
+				continue
+			}
+			if name == FacetBody && s.aliases != nil {
+				v = s.aliases.CanonicalBody(v)
+			}
+			t := query.NewTermQuery(v)
+			t.SetField(field)
+			qs = append(qs, t)
+		}
+		if len(qs) > 0 {
+			out[name] = query.NewDisjunctionQuery(qs)
+		}
+	}
+	terms(FacetBody, indexer.FieldBodies, req.Bodies)
+	terms(FacetArea, indexer.FieldAreas, req.Areas)
+	terms(FacetDirection, indexer.FieldDirections, req.Directions)
+	terms(FacetDocType, indexer.FieldDocType, req.DocTypes)
+	terms(FacetKind, indexer.FieldKind, req.Kinds)
+	var issues []string
+	for _, n := range req.Issues {
+		issues = append(issues, strconv.Itoa(n))
+	}
+	terms(FacetIssue, indexer.FieldIssue, issues)
+	if !req.From.IsZero() || !req.To.IsZero() {
+		var from, to time.Time
+		if !req.From.IsZero() {
+			from = req.From.Time
+		}
+		if !req.To.IsZero() {
+			to = req.To.AddDate(0, 0, 1) // the whole last day
+		}
+		incl, excl := true, false
+		d := query.NewDateRangeInclusiveQuery(from, to, &incl, &excl)
+		d.SetField(indexer.FieldDate)
+		out["date"] = d
+	}
+	return out
+}
+
+// withFilters combines the scoring query with every filter except skip's.
+// Filters restrict without scoring.
+func withFilters(q query.Query, filters map[string]query.Query, skip string) query.Query {
+	var fs []query.Query
+	names := make([]string, 0, len(filters))
+	for name := range filters {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		if name != skip {
+			fs = append(fs, filters[name])
+		}
+	}
+	if len(fs) == 0 {
+		return q
+	}
+	b := query.NewBooleanQuery([]query.Query{q}, nil, nil)
+	b.AddFilter(query.NewConjunctionQuery(fs))
+	return b
+}
+
+func toHit(h *bsearch.DocumentMatch) (Hit, error) {
+	src, _ := h.Fields[indexer.FieldSource].(string)
+	var hit Hit
+	if err := json.Unmarshal([]byte(src), &hit.Passage); err != nil {
+		return Hit{}, fmt.Errorf("passage %s: stored source: %w", h.ID, err)
+	}
+	hit.Score = h.Score
+	var spans []span
+	for _, field := range []string{indexer.FieldText, indexer.FieldTextNgram} {
+		for _, locs := range h.Locations[field] {
+			for _, l := range locs {
+				spans = append(spans, span{int(l.Start), int(l.End)})
+			}
+		}
+	}
+	hit.Highlight = Highlight(hit.Text, spans)
+	return hit, nil
+}
+
+type span struct{ start, end int }
+
+// Highlight escapes text for HTML and wraps each matched byte range in
+// <mark>. The ranges come from the index's term locations, so they are the
+// very occurrences that matched; overlapping and touching ranges merge.
+func Highlight(text string, spans []span) string {
+	sort.Slice(spans, func(i, j int) bool { return spans[i].start < spans[j].start })
+	var b strings.Builder
+	at := 0
+	for i := 0; i < len(spans); {
+		s := spans[i]
+		for i++; i < len(spans) && spans[i].start <= s.end; i++ {
+			if spans[i].end > s.end {
+				s.end = spans[i].end
+			}
+		}
+		if s.start < at || s.end > len(text) || s.start >= s.end {
+			continue
+		}
+		b.WriteString(html.EscapeString(text[at:s.start]))
+		b.WriteString("<mark>")
+		b.WriteString(html.EscapeString(text[s.start:s.end]))
+		b.WriteString("</mark>")
+		at = s.end
+	}
+	b.WriteString(html.EscapeString(text[at:]))
+	return b.String()
+}
+
+func facetValues(fr *bsearch.FacetResult) []FacetValue {
+	out := []FacetValue{}
+	if fr == nil || fr.Terms == nil {
+		return out
+	}
+	for _, t := range fr.Terms.Terms() {
+		out = append(out, FacetValue{Value: t.Term, Count: t.Count})
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		if out[i].Count != out[j].Count {
+			return out[i].Count > out[j].Count
+		}
+		return out[i].Value < out[j].Value
+	})
+	return out
+}
+
+func appendUnique(list []string, values ...string) []string {
+	for _, v := range values {
+		dup := false
+		for _, have := range list {
+			if have == v {
+				dup = true
+				break
+			}
+		}
+		if !dup && v != "" {
+			list = append(list, v)
+		}
+	}
+	return list
+}
