@@ -110,6 +110,18 @@ type Stats struct {
 // rename the previous index stays as it was; a failed build leaves only a
 // stray generation directory, removed by the next build.
 func Build(corpusDir, dataDir, indexDir string) (Stats, error) {
+	files, err := IssueFiles(corpusDir)
+	if err != nil {
+		return Stats{}, err
+	}
+	if len(files) == 0 {
+		return Stats{}, zhengce.Errorf(zhengce.EINVALID, "no issue files (*.txt) in %s", corpusDir)
+	}
+	return BuildFiles(files, dataDir, indexDir)
+}
+
+// BuildFiles is Build over a list of issue files.
+func BuildFiles(files []string, dataDir, indexDir string) (Stats, error) {
 	start := time.Now()
 	data, err := LoadData(dataDir)
 	if err != nil {
@@ -118,13 +130,6 @@ func Build(corpusDir, dataDir, indexDir string) (Stats, error) {
 	m, err := data.Mapping()
 	if err != nil {
 		return Stats{}, err
-	}
-	files, err := IssueFiles(corpusDir)
-	if err != nil {
-		return Stats{}, err
-	}
-	if len(files) == 0 {
-		return Stats{}, zhengce.Errorf(zhengce.EINVALID, "no issue files (*.txt) in %s", corpusDir)
 	}
 	issues, err := ReadIssues(files)
 	if err != nil {

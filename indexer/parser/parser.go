@@ -113,6 +113,8 @@ type pending struct {
 	open bool // the last line did not end a sentence
 }
 
+// line reads line n. Headings that move the parser on to the next part
+// are recognised here; the rest goes to the reader of the current part.
 func (p *parser) line(n int, raw string) error {
 	if isTOC(raw) {
 		// The TOC repeats headings (一、…) with page numbers; never content.
@@ -340,9 +342,14 @@ func (p *parser) setHeading(rest string) {
 // section reads a line inside a policy section.
 func (p *parser) section(n int, s string) {
 	sec := &p.iss.Sections[len(p.iss.Sections)-1]
+	if rest := p.headRest; rest != "" {
+		p.headRest = ""
+		if !startsNewPart(s) {
+			p.setHeading(joinBroken(rest, s))
+			return
+		}
+	}
 	switch {
-	case p.headRest != "" && !startsNewPart(s):
-		p.setHeading(joinBroken(p.headRest, s))
 	case strings.HasPrefix(s, "【延伸阅读】"):
 		p.flush()
 		title := strings.TrimSpace(strings.TrimPrefix(s, "【延伸阅读】"))
@@ -356,7 +363,6 @@ func (p *parser) section(n int, s string) {
 		sec.Further[p.further-1].Title = s
 		p.addFurtherTitle(sec)
 	default:
-		p.headRest = ""
 		p.text(n, s)
 	}
 }

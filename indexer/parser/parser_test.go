@@ -157,6 +157,7 @@ var issueTests = []issueWant{
 			"一是建设一批综合高中。二是在普通高中",
 			"四是加大宣传力度。总结推广",
 			"人社部将加快国家职业标准开发修订",
+			"可按规定给予每人 10000 元一次性奖励。",
 		},
 		paths: []pathWant{
 			{prefix: "一是支持企业自主开展技能人才评价", path: []string{"（二）拓宽技能人才评价渠道"}, kind: zhengce.KindBody},
@@ -909,5 +910,84 @@ func TestParseNumber(t *testing.T) {
 		if _, ok := parseNumber(in); ok {
 			t.Errorf("parseNumber(%q) ok", in)
 		}
+	}
+}
+
+// Variations no fixture holds, fed as lines: a heading cut inside its
+// title, a TOC entry wrapped onto two lines, 问： questions, a bare heading
+// ending in a colon, a remark after the research directions.
+func TestParseLinesVariants(t *testing.T) {
+	lines := []string{
+		"高等职业教育动态", "2025年3月5日 星期三", "第2期·总第92期", "高等职业教育研究所主办",
+		"本期导读",
+		"●国务院办公厅《关于健全基本养老服务体系的意见》",
+		"健全基本养老服务体系。",
+		"目录",
+		"一、国务院办公厅《关于健全基本养老服务体系的",
+		"意见》.....\t3",
+		"一、2025年2月20日，国务院办公厅《关于健全基本养老服务体系的",
+		"意见》，指出：",
+		"（一）主要目标：",
+		"到2029年，基本养老服务体系更加健全。",
+		"（二）强化保障措施",
+		"一是加强组织领导。二是加强养老服务人才",
+		"队伍建设。",
+		"【延伸阅读】",
+		"民政部负责人答记者问",
+		"问：《意见》出台的背景是什么？",
+		"答：我国老年人口规模大。",
+		"[1] 数据来自第七次全国人口普查。",
+		"本期推荐研究方向",
+		"1. 养老服务人才",
+		"培养研究",
+		"以上研究方向供参考。",
+		"［责任编辑］赵连明",
+		"发：各部门、",
+		"各学院。",
+	}
+	iss, err := ParseLines("x.txt", lines)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(iss.Sections) != 1 {
+		t.Fatalf("got %d sections, want 1", len(iss.Sections))
+	}
+	s := iss.Sections[0]
+	if s.Heading != "国务院办公厅《关于健全基本养老服务体系的意见》" || s.LeadIn != "指出" ||
+		s.DocType != "意见" || s.Line != 11 || s.Date.String() != "2025-02-20" {
+		t.Errorf("section = %+v", s)
+	}
+	type para struct {
+		text    string
+		path    []string
+		heading bool
+	}
+	var got []para
+	for _, p := range s.Paragraphs {
+		got = append(got, para{p.Text, p.Path, p.Heading})
+	}
+	fr := "【延伸阅读】民政部负责人答记者问"
+	want := []para{
+		{"（一）主要目标：", nil, true},
+		{"到2029年，基本养老服务体系更加健全。", []string{"（一）主要目标"}, false},
+		{"（二）强化保障措施", nil, true},
+		{"一是加强组织领导。二是加强养老服务人才队伍建设。", []string{"（二）强化保障措施"}, false},
+		{fr, nil, true},
+		{"问：《意见》出台的背景是什么？", []string{fr}, true},
+		{"答：我国老年人口规模大。", []string{fr, "问：《意见》出台的背景是什么？"}, false},
+		{"[1] 数据来自第七次全国人口普查。", []string{fr, "问：《意见》出台的背景是什么？"}, false},
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("paragraphs\n got %+v\nwant %+v", got, want)
+	}
+	if len(iss.Directions) != 1 || iss.Directions[0].Name != "养老服务人才培养研究" {
+		t.Errorf("directions = %+v", iss.Directions)
+	}
+	wantColophon := []zhengce.ColophonEntry{{Label: "责任编辑", Text: "赵连明"}, {Label: "发", Text: "各部门、各学院。"}}
+	if !reflect.DeepEqual(iss.Colophon, wantColophon) {
+		t.Errorf("colophon = %+v, want %+v", iss.Colophon, wantColophon)
+	}
+	if len(iss.Guide) != 1 || len(iss.Guide[0].Paragraphs) != 1 {
+		t.Errorf("guide = %+v", iss.Guide)
 	}
 }

@@ -33,7 +33,9 @@ var (
 	// would make it a decimal (5.2%), not an item.
 	reListItem = regexp.MustCompile(`^(?:(\d{1,2})\s*[.．、]|[（(](\d{1,2})[）)])\s*([^\d\s].*)$`)
 
-	reColophonBracket = regexp.MustCompile(`^[\[［]\s*([^\]］]+?)\s*[\]］]\s*(.*)$`)
+	// [总 指 导], [责任编辑]: a label of Han characters, so that a note
+	// reference such as [1] in the text is not taken for the colophon.
+	reColophonBracket = regexp.MustCompile(`^[\[［]\s*(\p{Han}[\p{Han}\s]*?)\s*[\]］]\s*(.*)$`)
 	reColophonLabel   = regexp.MustCompile(`^(报|发|送|抄送|抄报)\s*[：:]\s*(.*)$`)
 
 	// （来源：教育部网站 2024-10-30） closing an official Q&A.

@@ -46,25 +46,67 @@ func NewTokenizer(seg *gselib.Segmenter, mode Mode) *Tokenizer {
 
 // Tokenize implements analysis.Tokenizer.
 func (t *Tokenizer) Tokenize(input []byte) analysis.TokenStream {
-	segs := t.seg.Segment(input)
+	text, offsets := foldWidth(input)
+	segs := t.seg.Segment(text)
 	stream := make(analysis.TokenStream, 0, len(segs))
 	pos := 0
 	for i := range segs {
 		s := &segs[i]
 		start, end := s.Start(), s.End()
-		typ, ok := tokenType(input[start:end])
+		typ, ok := tokenType(text[start:end])
 		if !ok {
 			continue
 		}
 		pos++
 		stream = append(stream, &analysis.Token{
-			Term: input[start:end], Start: start, End: end, Position: pos, Type: typ,
+			Term: text[start:end], Start: start, End: end, Position: pos, Type: typ,
 		})
 		if t.mode == ModeIndex && typ == analysis.Ideographic {
-			stream = appendSubwords(stream, input, s.Token(), start, end, pos)
+			stream = appendSubwords(stream, text, s.Token(), start, end, pos)
+		}
+	}
+	if offsets != nil {
+		for _, tok := range stream {
+			tok.Start, tok.End = offsets[tok.Start], offsets[tok.End]
 		}
 	}
 	return stream
+}
+
+// foldWidth turns full-width Latin letters and digits (ＰＣＴ, ２０２４) into
+// ASCII so that gse keeps them together as one word, the way it does for
+// half-width ones. offsets maps each byte of the folded text (and its end) to
+// the input, so tokens still point into the original; it is nil when there
+// was nothing to fold.
+func foldWidth(input []byte) (text []byte, offsets []int) {
+	const first, last, shift = 0xFF01, 0xFF5E, 0xFF01 - 0x21
+	for i := 0; i < len(input); {
+		r, size := utf8.DecodeRune(input[i:])
+		if r >= first && r <= last && (unicode.IsLetter(r) || unicode.IsDigit(r)) {
+			break
+		}
+		i += size
+		if i == len(input) {
+			return input, nil
+		}
+	}
+	text = make([]byte, 0, len(input))
+	offsets = make([]int, 0, len(input)+1)
+	for i := 0; i < len(input); {
+		r, size := utf8.DecodeRune(input[i:])
+		if r >= first && r <= last && (unicode.IsLetter(r) || unicode.IsDigit(r)) {
+			text = append(text, byte(r-shift))
+			offsets = append(offsets, i)
+		} else {
+			text = append(text, input[i:i+size]...)
+			for k := 0; k < size; k++ {
+				offsets = append(offsets, i+k)
+			}
+		}
+		i += size
+	}
+	offsets = append(offsets, len(input))
+	return text, offsets
 }
 
 // appendSubwords adds the dictionary sub-words of tok (which spans
@@ -72,8 +114,18 @@ func (t *Tokenizer) Tokenize(input []byte) analysis.TokenStream {
 // single characters: they match too much to help ranking, and the n-gram field
 // already answers single-character queries.
 func appendSubwords(stream analysis.TokenStream, input []byte, tok *gselib.Token, start, end, pos int) analysis.TokenStream {
-	type span struct{ start, end int }
-	seen := map[span]bool{{start, end}: true}
+	first := len(stream) // sub-words of this word start here
+	seen := func(s, e int) bool {
+		if s == start && e == end {
+			return true
+		}
+		for _, t := range stream[first:] {
+			if t.Start == s && t.End == e {
+				return true
+			}
+		}
+		return false
+	}
 	var walk func(tok *gselib.Token, base int)
 	walk = func(tok *gselib.Token, base int) {
 		for _, sub := range tok.Segments() {
@@ -81,9 +133,8 @@ func appendSubwords(stream analysis.TokenStream, input []byte, tok *gselib.Token
 			if e > end || s < start {
 				continue // defensive: never emit offsets outside the word
 			}
-			if !seen[span{s, e}] && utf8.RuneCount(input[s:e]) > 1 {
+			if utf8.RuneCount(input[s:e]) > 1 && !seen(s, e) {
 				if typ, ok := tokenType(input[s:e]); ok {
-					seen[span{s, e}] = true
 					stream = append(stream, &analysis.Token{
 						Term: input[s:e], Start: s, End: e, Position: pos, Type: typ,
 					})
