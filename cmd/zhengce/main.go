@@ -11,8 +11,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-
-	"zhengce"
 )
 
 const usage = `zhengce: full-text search over 《高等职业教育动态》
@@ -62,9 +60,6 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return 0
 	default:
 		fmt.Fprintf(stderr, "zhengce %s: %v\n", args[0], err)
-		if zhengce.ErrorCode(err) == zhengce.EINVALID {
-			return 1
-		}
 		return 1
 	}
 }

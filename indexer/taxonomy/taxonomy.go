@@ -5,9 +5,10 @@
 //     人力资源社会保障部) and field abbreviations (中职 → 中等职业学校), used
 //     to normalise bodies and to expand queries;
 //   - areas.toml: the State Council policy library's subject categories
-//     (主题分类) and keyword rules that file a policy section under them;
-//   - dict.txt: domain words for the gse segmenter (checked here, loaded by
-//     the analyzer).
+//     (主题分类) and keyword rules that file a policy section under them.
+//
+// The third file there, dict.txt, is the segmenter's and is read by package
+// segmenter.
 //
 // Nothing is compiled in and nothing is read at init: callers pass paths, so
 // an edited file takes effect on the next load and a broken one is reported
@@ -30,20 +31,15 @@ import (
 const (
 	AliasesFile = "aliases.toml"
 	AreasFile   = "areas.toml"
-	DictFile    = "dict.txt"
 )
 
 // Taxonomy is everything in the data directory.
 type Taxonomy struct {
 	Aliases *Aliases
 	Areas   *Areas
-	// DictPath is the gse user dictionary, already checked by CheckDict. The
-	// segmenter package loads its words before gse's embedded dictionary.
-	DictPath string
 }
 
-// Load reads aliases.toml and areas.toml from dir (normally corpus/data) and
-// checks dict.txt there.
+// Load reads aliases.toml and areas.toml from dir (normally corpus/data).
 func Load(dir string) (*Taxonomy, error) {
 	al, err := LoadAliases(filepath.Join(dir, AliasesFile))
 	if err != nil {
@@ -53,11 +49,7 @@ func Load(dir string) (*Taxonomy, error) {
 	if err != nil {
 		return nil, err
 	}
-	dict := filepath.Join(dir, DictFile)
-	if err := CheckDict(dict); err != nil {
-		return nil, err
-	}
-	return &Taxonomy{Aliases: al, Areas: ar, DictPath: dict}, nil
+	return &Taxonomy{Aliases: al, Areas: ar}, nil
 }
 
 // FileError is a problem in a data file. Line is 0 when it is not known.

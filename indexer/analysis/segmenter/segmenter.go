@@ -63,8 +63,9 @@ func ParseWord(line string) (Word, error) {
 const defaultFreq = 10000
 
 // ReadDict reads a domain dictionary file: one `word [frequency [pos]]` a
-// line; blank lines and lines starting with # are ignored. Errors name the file
-// and line.
+// line; blank lines and lines starting with # are ignored. A word listed twice
+// is an error, since only one frequency can count. Errors name the file and
+// line.
 func ReadDict(path string) ([]Word, error) {
 	f, err := os.Open(path)
 	if err != nil {
@@ -72,6 +73,7 @@ func ReadDict(path string) ([]Word, error) {
 	}
 	defer f.Close()
 	var words []Word
+	seen := map[string]int{}
 	sc := bufio.NewScanner(f)
 	for n := 1; sc.Scan(); n++ {
 		line := strings.TrimSpace(sc.Text())
@@ -88,6 +90,10 @@ func ReadDict(path string) ([]Word, error) {
 		if err != nil {
 			return nil, fmt.Errorf("%s:%d: %v", path, n, err)
 		}
+		if prev, dup := seen[w.Text]; dup {
+			return nil, fmt.Errorf("%s:%d: %q is already on line %d", path, n, w.Text, prev)
+		}
+		seen[w.Text] = n
 		words = append(words, w)
 	}
 	if err := sc.Err(); err != nil {
