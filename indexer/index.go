@@ -142,12 +142,15 @@ func Document(p *zhengce.Passage) (map[string]interface{}, error) {
 		FieldOrdinal:      float64(p.Ordinal),
 		FieldSection:      float64(p.Section.Ordinal),
 		FieldBodies:       p.Section.Bodies,
-		FieldDocType:      p.Section.DocType,
 		FieldAreas:        AreaValues(p.Areas),
 		FieldDirections:   p.Directions,
 		FieldDate:         date,
 		FieldMonth:        p.Date[:7],
 		FieldSource:       string(src),
+	}
+	if p.Section.DocType != "" {
+		// An empty keyword would show up as an empty facet value.
+		doc[FieldDocType] = p.Section.DocType
 	}
 	return doc, nil
 }

@@ -130,6 +130,9 @@ func (s *Searcher) Search(ctx context.Context, req Request) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	if len(terms) == 0 && strings.TrimSpace(req.Query) != "" {
+		return nil, zhengce.Errorf(zhengce.EINVALID, "query %q has no words to search for", req.Query)
+	}
 	q := s.textQuery(terms)
 	filters := s.filters(req)
 

@@ -7,10 +7,8 @@ import (
 	"html"
 	"io"
 	"os"
-	"regexp"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	"zhengce"
 	"zhengce/indexer"
@@ -62,7 +60,7 @@ func runSearch(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		}
 		*d.into = v
 	}
-	if req.Query == "" && len(bodies)+len(areas)+len(directions)+len(docTypes)+len(kinds)+len(issues) == 0 && *from == "" && *to == "" {
+	if strings.TrimSpace(req.Query) == "" && len(bodies)+len(areas)+len(directions)+len(docTypes)+len(kinds)+len(issues) == 0 && *from == "" && *to == "" {
 		fmt.Fprintln(stderr, "zhengce search: give a query or at least one filter")
 		return errUsage
 	}
@@ -137,53 +135,73 @@ func numeral(n int) string {
 	return strconv.Itoa(n)
 }
 
-var markRE = regexp.MustCompile(`</?mark>`)
-
 // snippet cuts the highlighted passage to a window around its first match
-// and renders the marks for a terminal (reverse video) or a pipe («…»).
+// and renders the marks for a terminal (reverse video) or a pipe («…»). It
+// works on the unescaped text, so a cut never falls inside an HTML entity.
 func snippet(highlight string, color bool) string {
 	const before, total = 40, 160
 	open, close := "«", "»"
 	if color {
 		open, close = "\x1b[7m", "\x1b[0m"
 	}
-	text := highlight
-	if i := strings.Index(text, "<mark>"); i >= 0 {
-		runesBefore := utf8.RuneCountInString(text[:i])
-		if runesBefore > before {
-			cut := 0
-			for n := 0; n < runesBefore-before; n++ {
-				_, size := utf8.DecodeRuneInString(text[cut:])
-				cut += size
-			}
-			text = "…" + text[cut:]
-		}
+	// Split into runs of plain and marked text.
+	type run struct {
+		text   []rune
+		marked bool
 	}
-	// Cut at total runes of visible text, never inside a mark.
-	var b strings.Builder
-	visible, inMark := 0, false
-	for i := 0; i < len(text); {
-		if loc := markRE.FindStringIndex(text[i:]); loc != nil && loc[0] == 0 {
-			tag := text[i : i+loc[1]]
-			inMark = tag == "<mark>"
-			if inMark {
-				b.WriteString(open)
-			} else {
-				b.WriteString(close)
-			}
-			i += loc[1]
-			continue
-		}
-		if visible >= total && !inMark {
-			b.WriteString("…")
+	var runs []run
+	rest := highlight
+	for rest != "" {
+		i := strings.Index(rest, "<mark>")
+		if i < 0 {
+			runs = append(runs, run{[]rune(html.UnescapeString(rest)), false})
 			break
 		}
-		r, size := utf8.DecodeRuneInString(text[i:])
-		b.WriteRune(r)
-		visible++
-		i += size
+		runs = append(runs, run{[]rune(html.UnescapeString(rest[:i])), false})
+		rest = rest[i+len("<mark>"):]
+		j := strings.Index(rest, "</mark>")
+		if j < 0 {
+			j = len(rest)
+		}
+		runs = append(runs, run{[]rune(html.UnescapeString(rest[:j])), true})
+		rest = strings.TrimPrefix(rest[j:], "</mark>")
 	}
-	return html.UnescapeString(b.String())
+	// Skip to a little before the first match.
+	skip := 0
+	for _, r := range runs {
+		if r.marked {
+			break
+		}
+		skip += len(r.text)
+	}
+	skip = max(0, skip-before)
+	var b strings.Builder
+	if skip > 0 {
+		b.WriteString("…")
+	}
+	shown := 0
+	for _, r := range runs {
+		text := r.text
+		if skip >= len(text) {
+			skip -= len(text)
+			continue
+		}
+		text, skip = text[skip:], 0
+		if !r.marked && shown+len(text) > total {
+			b.WriteString(string(text[:max(0, total-shown)]))
+			b.WriteString("…")
+			return b.String()
+		}
+		if r.marked {
+			b.WriteString(open)
+		}
+		b.WriteString(string(text))
+		if r.marked {
+			b.WriteString(close)
+		}
+		shown += len(text)
+	}
+	return b.String()
 }
 
 func isTerminal(w io.Writer) bool {
