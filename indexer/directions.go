@@ -51,7 +51,7 @@ func LinkDirections(m mapping.IndexMapping, iss *zhengce.Issue, passages []zheng
 		words.Analyzer = AnalyzerWordsQuery
 		grams := query.NewMatchQuery(d.Name)
 		grams.SetField(FieldTextNgram)
-		grams.Analyzer = AnalyzerNgramQuery
+		grams.Analyzer = AnalyzerNgram
 		req := bleve.NewSearchRequestOptions(query.NewDisjunctionQuery([]query.Query{words, grams}), len(body), 0, false)
 		res, err := idx.Search(req)
 		if err != nil {

@@ -18,14 +18,15 @@ import (
 // MappingVersion is written into every index. Change it whenever the mapping,
 // the analysis or the document layout changes: an index with another version
 // is rebuilt rather than searched with the wrong assumptions.
-const MappingVersion = "zhengce-1"
+const MappingVersion = "zhengce-2"
 
 // Analyzer names used in the mapping and by queries.
 const (
 	AnalyzerWords      = "zh_words"       // gse words plus stacked sub-words, for indexing
 	AnalyzerWordsQuery = "zh_words_query" // gse standard cut, for queries
-	AnalyzerNgram      = "zh_ngram"       // CJK bigrams plus unigrams, for indexing
-	AnalyzerNgramQuery = "zh_ngram_query" // CJK bigrams, for phrase queries on the n-gram fields
+	// AnalyzerNgram makes CJK bigrams (a lone character stays a unigram),
+	// at index and query time alike so that phrase positions line up.
+	AnalyzerNgram = "zh_ngram"
 )
 
 // Field names of a passage document. Text fields come in pairs: the word field
@@ -76,8 +77,6 @@ func NewMapping(words []segmenter.Word) (*mapping.IndexMappingImpl, error) {
 			"type": gse.Name, gse.ConfigMode: string(gse.ModeIndex), gse.ConfigWords: wordList}},
 		{im.AddCustomTokenizer, "zh_words_query", map[string]interface{}{
 			"type": gse.Name, gse.ConfigMode: string(gse.ModeQuery), gse.ConfigWords: wordList}},
-		{im.AddCustomTokenFilter, "cjk_bigram_unigram", map[string]interface{}{
-			"type": cjk.BigramName, "output_unigram": true}},
 		{im.AddCustomAnalyzer, AnalyzerWords, map[string]interface{}{
 			"type": custom.Name, "tokenizer": "zh_words_index",
 			"token_filters": []interface{}{cjk.WidthName, lowercase.Name}}},
@@ -85,9 +84,6 @@ func NewMapping(words []segmenter.Word) (*mapping.IndexMappingImpl, error) {
 			"type": custom.Name, "tokenizer": "zh_words_query",
 			"token_filters": []interface{}{cjk.WidthName, lowercase.Name}}},
 		{im.AddCustomAnalyzer, AnalyzerNgram, map[string]interface{}{
-			"type": custom.Name, "tokenizer": unicode.Name,
-			"token_filters": []interface{}{cjk.WidthName, lowercase.Name, "cjk_bigram_unigram"}}},
-		{im.AddCustomAnalyzer, AnalyzerNgramQuery, map[string]interface{}{
 			"type": custom.Name, "tokenizer": unicode.Name,
 			"token_filters": []interface{}{cjk.WidthName, lowercase.Name, cjk.BigramName}}},
 	}

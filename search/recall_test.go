@@ -28,19 +28,8 @@ var recallSubstrings = []string{
 
 // knownRecallFailures are substrings the engine is known to miss, with the
 // reason; the test logs them instead of failing, and fails once they pass.
-var knownRecallFailures = map[string]string{
-	"融通、产教": punctuationGap,
-	"学金，严禁": punctuationGap,
-	"认定，人社": punctuationGap,
-}
+var knownRecallFailures = map[string]string{}
 
-// punctuationGap: the n-gram field indexes unigrams beside bigrams, so the
-// last character of a run before punctuation takes a position of its own
-// (融通@3 通@4 、 产教@5), while the query side emits bigrams only (融通@1
-// 产教@2): the phrase never matches across the punctuation, and the substring
-// is found only when the word field happens to segment it the same way.
-// About one in five such substrings of the test set is missed.
-const punctuationGap = "a substring across punctuation: positions of the n-gram field differ between index and query"
 
 func TestRecallOfSubstrings(t *testing.T) {
 	for _, c := range []struct {

@@ -12,6 +12,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2"
 	bsearch "github.com/blevesearch/bleve/v2/search"
@@ -227,6 +229,7 @@ const (
 	boostNgram     = 0.6
 	boostContext   = 0.15
 	boostBody      = 0.3
+	boostDirection = 0.3
 	boostAllInText = 0.5
 )
 
@@ -243,7 +246,7 @@ func (s *Searcher) textQuery(terms []Term) query.Query {
 		if t.Exclude {
 			for _, v := range variants {
 				mustNot = append(mustNot, phrase(indexer.FieldText, indexer.AnalyzerWordsQuery, v, 1),
-					phrase(indexer.FieldTextNgram, indexer.AnalyzerNgramQuery, v, 1))
+					phrase(indexer.FieldTextNgram, indexer.AnalyzerNgram, v, 1))
 			}
 			continue
 		}
@@ -251,16 +254,32 @@ func (s *Searcher) textQuery(terms []Term) query.Query {
 		for _, v := range variants {
 			inText = append(inText,
 				phrase(indexer.FieldText, indexer.AnalyzerWordsQuery, v, boostText),
-				phrase(indexer.FieldTextNgram, indexer.AnalyzerNgramQuery, v, boostNgram))
+				phrase(indexer.FieldTextNgram, indexer.AnalyzerNgram, v, boostNgram))
 			anyField = append(anyField,
 				phrase(indexer.FieldContext, indexer.AnalyzerWordsQuery, v, boostContext),
-				phrase(indexer.FieldContextNgram, indexer.AnalyzerNgramQuery, v, boostContext))
-			if s.aliases != nil && s.aliases.KnownBody(v) {
-				b := query.NewTermQuery(s.aliases.CanonicalBody(v))
-				b.SetField(indexer.FieldBodies)
-				b.SetBoost(boostBody)
-				anyField = append(anyField, b)
+				phrase(indexer.FieldContextNgram, indexer.AnalyzerNgram, v, boostContext))
+			if isSingleHan(v) {
+				// The n-gram fields hold bigrams; a lone character is found
+				// inside the words that contain it.
+				inText = append(inText, wildcard(indexer.FieldText, v, boostNgram))
+				anyField = append(anyField, wildcard(indexer.FieldContext, v, boostContext))
 			}
+			if s.aliases != nil && s.aliases.KnownBody(v) {
+				// A body's general office (人力资源社会保障部办公厅) issues
+				// in its name, so a query for the body finds its notices too.
+				name := s.aliases.CanonicalBody(v)
+				for _, b := range []string{name, name + "办公厅"} {
+					q := query.NewTermQuery(b)
+					q.SetField(indexer.FieldBodies)
+					q.SetBoost(boostBody)
+					anyField = append(anyField, q)
+				}
+			}
+			// A research direction typed in full finds the passages linked to it.
+			d := query.NewTermQuery(v)
+			d.SetField(indexer.FieldDirections)
+			d.SetBoost(boostDirection)
+			anyField = append(anyField, d)
 		}
 		must = append(must, query.NewDisjunctionQuery(append(append([]query.Query{}, inText...), anyField...)))
 		allInText = append(allInText, query.NewDisjunctionQuery(inText))
@@ -280,6 +299,18 @@ func (s *Searcher) textQuery(terms []Term) query.Query {
 		b.AddShould(bonus)
 	}
 	return b
+}
+
+func wildcard(field, char string, boost float64) query.Query {
+	q := query.NewWildcardQuery("*" + char + "*")
+	q.SetField(field)
+	q.SetBoost(boost)
+	return q
+}
+
+func isSingleHan(s string) bool {
+	r, size := utf8.DecodeRuneInString(s)
+	return size == len(s) && unicode.Is(unicode.Han, r)
 }
 
 func phrase(field, analyzer, text string, boost float64) query.Query {
