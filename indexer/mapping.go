@@ -57,7 +57,10 @@ const docType = "passage"
 // with the dictionary it was built with.
 func NewMapping(words []segmenter.Word) (*mapping.IndexMappingImpl, error) {
 	im := mapping.NewIndexMapping()
-	im.ScoringModel = index.BM25Scoring
+	// TF-IDF, not BM25: bleve 2.6 estimates BM25's average field length as
+	// distinct terms per document, far below a paragraph's length, which
+	// buries long paragraphs (see README, "How results are ranked").
+	im.ScoringModel = index.DefaultScoringModel
 	im.DefaultType = docType
 	im.TypeField = "_type"
 	im.StoreDynamic = false

@@ -30,7 +30,6 @@ var recallSubstrings = []string{
 // reason; the test logs them instead of failing, and fails once they pass.
 var knownRecallFailures = map[string]string{}
 
-
 func TestRecallOfSubstrings(t *testing.T) {
 	for _, c := range []struct {
 		text, sub string

@@ -230,7 +230,7 @@ const (
 	boostContext   = 0.15
 	boostBody      = 0.3
 	boostDirection = 0.3
-	boostAllInText = 0.5
+	boostAllInText = 1.0
 )
 
 // textQuery builds the scoring query: every positive term must match (in
