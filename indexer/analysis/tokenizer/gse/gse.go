@@ -48,7 +48,16 @@ func NewTokenizer(seg *gselib.Segmenter, mode Mode) *Tokenizer {
 func (t *Tokenizer) Tokenize(input []byte) analysis.TokenStream {
 	text, offsets := foldWidth(input)
 	segs := t.seg.Segment(text)
-	stream := make(analysis.TokenStream, 0, len(segs))
+	// Tokens live in one slab rather than one allocation each.
+	slab := make([]analysis.Token, 0, len(segs)+len(segs)/2)
+	stream := make(analysis.TokenStream, 0, cap(slab))
+	emit := func(start, end, pos int, typ analysis.TokenType) {
+		if len(slab) == cap(slab) {
+			slab = make([]analysis.Token, 0, cap(slab))
+		}
+		slab = append(slab, analysis.Token{Term: text[start:end], Start: start, End: end, Position: pos, Type: typ})
+		stream = append(stream, &slab[len(slab)-1])
+	}
 	pos := 0
 	for i := range segs {
 		s := &segs[i]
@@ -58,11 +67,20 @@ func (t *Tokenizer) Tokenize(input []byte) analysis.TokenStream {
 			continue
 		}
 		pos++
-		stream = append(stream, &analysis.Token{
-			Term: text[start:end], Start: start, End: end, Position: pos, Type: typ,
-		})
+		emit(start, end, pos, typ)
 		if t.mode == ModeIndex && typ == analysis.Ideographic {
-			stream = appendSubwords(stream, text, s.Token(), start, end, pos)
+			first := len(stream)
+			walkSubwords(text, s.Token(), start, start, end, func(s, e int, typ analysis.TokenType) {
+				if s == start && e == end {
+					return
+				}
+				for _, t := range stream[first:] {
+					if t.Start == s && t.End == e {
+						return
+					}
+				}
+				emit(s, e, pos, typ)
+			})
 		}
 	}
 	if offsets != nil {
@@ -71,6 +89,25 @@ func (t *Tokenizer) Tokenize(input []byte) analysis.TokenStream {
 		}
 	}
 	return stream
+}
+
+// walkSubwords calls emit for each dictionary sub-word of tok, which starts at
+// base and lies within the word [start, end), depth first, skipping single
+// characters: they match too much to help ranking, and the bigram field
+// already finds any substring.
+func walkSubwords(text []byte, tok *gselib.Token, base, start, end int, emit func(s, e int, typ analysis.TokenType)) {
+	for _, sub := range tok.Segments() {
+		s, e := base+sub.Start(), base+sub.End()
+		if e > end || s < start {
+			continue // defensive: never emit offsets outside the word
+		}
+		if utf8.RuneCount(text[s:e]) > 1 {
+			if typ, ok := tokenType(text[s:e]); ok {
+				emit(s, e, typ)
+			}
+		}
+		walkSubwords(text, sub.Token(), s, start, end, emit)
+	}
 }
 
 // foldWidth turns full-width Latin letters and digits (ＰＣＴ, ２０２４) into
@@ -107,44 +144,6 @@ func foldWidth(input []byte) (text []byte, offsets []int) {
 	}
 	offsets = append(offsets, len(input))
 	return text, offsets
-}
-
-// appendSubwords adds the dictionary sub-words of tok (which spans
-// input[start:end]) at position pos, depth first, each span once, skipping
-// single characters: they match too much to help ranking, and the n-gram field
-// already answers single-character queries.
-func appendSubwords(stream analysis.TokenStream, input []byte, tok *gselib.Token, start, end, pos int) analysis.TokenStream {
-	first := len(stream) // sub-words of this word start here
-	seen := func(s, e int) bool {
-		if s == start && e == end {
-			return true
-		}
-		for _, t := range stream[first:] {
-			if t.Start == s && t.End == e {
-				return true
-			}
-		}
-		return false
-	}
-	var walk func(tok *gselib.Token, base int)
-	walk = func(tok *gselib.Token, base int) {
-		for _, sub := range tok.Segments() {
-			s, e := base+sub.Start(), base+sub.End()
-			if e > end || s < start {
-				continue // defensive: never emit offsets outside the word
-			}
-			if utf8.RuneCount(input[s:e]) > 1 && !seen(s, e) {
-				if typ, ok := tokenType(input[s:e]); ok {
-					stream = append(stream, &analysis.Token{
-						Term: input[s:e], Start: s, End: e, Position: pos, Type: typ,
-					})
-				}
-			}
-			walk(sub.Token(), s)
-		}
-	}
-	walk(tok, start)
-	return stream
 }
 
 // tokenType classifies a segment; ok is false for punctuation and spaces.
