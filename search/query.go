@@ -48,7 +48,7 @@ func ParseQuery(s string) ([]Term, error) {
 			if end < 0 {
 				return nil, zhengce.Errorf(zhengce.EINVALID, "query: the quote %q at character %d is not closed", string(r), i+1)
 			}
-			if text := strings.TrimSpace(string(runes[i+1 : end])); text != "" {
+			if text := strings.TrimSpace(string(runes[i+1 : end])); hasContent(text) {
 				terms = append(terms, Term{Text: text, Phrase: true, Exclude: exclude})
 			}
 			i = end + 1

@@ -33,6 +33,7 @@ func TestParseQuery(t *testing.T) {
 		{"phrase keeps inner space", `"2 万名"`, []Term{p("2 万名")}},
 		{"phrase trimmed", `" 普惠托育 "`, []Term{p("普惠托育")}},
 		{"empty phrase dropped", `"" 托育`, []Term{w("托育")}},
+		{"punctuation-only phrase dropped", `"-" "，。" 托育`, []Term{w("托育")}},
 		{"phrase between words", `人社部 "技能人才评价" 通知`, []Term{w("人社部"), p("技能人才评价"), w("通知")}},
 		{"phrase right after a word", `托育"普惠"`, []Term{w("托育"), p("普惠")}},
 		{"exclude word", "知识产权 -重庆", []Term{w("知识产权"), xw("重庆")}},
