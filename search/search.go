@@ -230,7 +230,7 @@ const (
 	boostContext   = 0.15
 	boostBody      = 0.3
 	boostDirection = 0.3
-	boostAllInText = 1.0
+	boostAllInText = 2.0
 )
 
 // textQuery builds the scoring query: every positive term must match (in
@@ -250,18 +250,14 @@ func (s *Searcher) textQuery(terms []Term) query.Query {
 			}
 			continue
 		}
-		var anyField, inText []query.Query
+		var anyField, inText, bonusText []query.Query
 		for _, v := range variants {
-			inText = append(inText,
-				phrase(indexer.FieldText, indexer.AnalyzerWordsQuery, v, boostText),
-				phrase(indexer.FieldTextNgram, indexer.AnalyzerNgram, v, boostNgram))
+			inText = append(inText, textClauses(v, 1)...)
+			bonusText = append(bonusText, textClauses(v, boostAllInText)...)
 			anyField = append(anyField,
 				phrase(indexer.FieldContext, indexer.AnalyzerWordsQuery, v, boostContext),
 				phrase(indexer.FieldContextNgram, indexer.AnalyzerNgram, v, boostContext))
 			if isSingleHan(v) {
-				// The n-gram fields hold bigrams; a lone character is found
-				// inside the words that contain it.
-				inText = append(inText, wildcard(indexer.FieldText, v, boostNgram))
 				anyField = append(anyField, wildcard(indexer.FieldContext, v, boostContext))
 			}
 			if s.aliases != nil && s.aliases.KnownBody(v) {
@@ -282,7 +278,7 @@ func (s *Searcher) textQuery(terms []Term) query.Query {
 			anyField = append(anyField, d)
 		}
 		must = append(must, query.NewDisjunctionQuery(append(append([]query.Query{}, inText...), anyField...)))
-		allInText = append(allInText, query.NewDisjunctionQuery(inText))
+		allInText = append(allInText, query.NewDisjunctionQuery(bonusText))
 	}
 	if len(must) == 0 {
 		if len(mustNot) == 0 {
@@ -291,14 +287,29 @@ func (s *Searcher) textQuery(terms []Term) query.Query {
 		must = append(must, query.NewMatchAllQuery())
 	}
 	b := query.NewBooleanQuery(must, nil, mustNot)
-	if len(terms) > 1 && len(allInText) > 0 {
+	if len(allInText) > 1 {
 		// Passages that contain every term themselves, not only through
-		// their context, come first.
-		bonus := query.NewConjunctionQuery(allInText)
-		bonus.SetBoost(boostAllInText)
-		b.AddShould(bonus)
+		// their context, come first. (bleve ignores a boost set on a
+		// conjunction, so the clauses carry it.)
+		b.AddShould(query.NewConjunctionQuery(allInText))
 	}
 	return b
+}
+
+// textClauses matches v in the passage's own text: as words, as a substring
+// through the bigrams, and for a lone character inside the words holding it.
+// scale multiplies their boosts.
+func textClauses(v string, scale float64) []query.Query {
+	qs := []query.Query{
+		phrase(indexer.FieldText, indexer.AnalyzerWordsQuery, v, boostText*scale),
+		phrase(indexer.FieldTextNgram, indexer.AnalyzerNgram, v, boostNgram*scale),
+	}
+	if isSingleHan(v) {
+		// The n-gram fields hold bigrams; a lone character is found inside
+		// the words that contain it.
+		qs = append(qs, wildcard(indexer.FieldText, v, boostNgram*scale))
+	}
+	return qs
 }
 
 func wildcard(field, char string, boost float64) query.Query {
