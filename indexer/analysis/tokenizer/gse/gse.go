@@ -49,7 +49,11 @@ func (t *Tokenizer) Tokenize(input []byte) analysis.TokenStream {
 	text, offsets := foldWidth(input)
 	segs := t.seg.Segment(text)
 	// Tokens live in one slab rather than one allocation each.
-	slab := make([]analysis.Token, 0, len(segs)+len(segs)/2)
+	size := len(segs)
+	if t.mode == ModeIndex {
+		size += size / 2 // room for sub-words
+	}
+	slab := make([]analysis.Token, 0, size)
 	stream := make(analysis.TokenStream, 0, cap(slab))
 	emit := func(start, end, pos int, typ analysis.TokenType) {
 		if len(slab) == cap(slab) {
