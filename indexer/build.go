@@ -34,14 +34,21 @@ func LoadData(dir string) (*Data, error) {
 	if err != nil {
 		return nil, err
 	}
-	tax, err := taxonomy.Load(dir)
-	if err != nil {
-		return nil, err
-	}
-	aliases, err := os.ReadFile(filepath.Join(dir, taxonomy.AliasesFile))
+	// The aliases are read once: parsed here, and kept as read for the index.
+	aliasesPath := filepath.Join(dir, taxonomy.AliasesFile)
+	aliases, err := os.ReadFile(aliasesPath)
 	if err != nil {
 		return nil, fmt.Errorf("reading aliases: %w", err)
 	}
+	parsed, err := taxonomy.ParseAliases(aliasesPath, aliases)
+	if err != nil {
+		return nil, err
+	}
+	areas, err := taxonomy.LoadAreas(filepath.Join(dir, taxonomy.AreasFile))
+	if err != nil {
+		return nil, err
+	}
+	tax := &taxonomy.Taxonomy{Aliases: parsed, Areas: areas}
 	return &Data{Words: words, Taxonomy: tax, Aliases: aliases}, nil
 }
 

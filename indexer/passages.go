@@ -2,6 +2,7 @@ package indexer
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"zhengce"
@@ -133,16 +134,10 @@ func sectionText(s zhengce.Section) string {
 	return b.String()
 }
 
+// appendNew appends the values not yet in list, skipping empty ones.
 func appendNew(list []string, values ...string) []string {
 	for _, v := range values {
-		found := false
-		for _, have := range list {
-			if have == v {
-				found = true
-				break
-			}
-		}
-		if !found && v != "" {
+		if v != "" && !slices.Contains(list, v) {
 			list = append(list, v)
 		}
 	}

@@ -241,7 +241,10 @@ func (s *Searcher) textQuery(terms []Term) query.Query {
 	for _, t := range terms {
 		variants := []string{t.Text}
 		if s.aliases != nil {
-			variants = appendUnique(variants, s.aliases.Expand(t.Text)...)
+			// Expand lists the term itself first, then its other names.
+			if names := s.aliases.Expand(t.Text); len(names) > 0 {
+				variants = names
+			}
 		}
 		if t.Exclude {
 			for _, v := range variants {
@@ -464,20 +467,4 @@ func facetValues(fr *bsearch.FacetResult) []FacetValue {
 		return out[i].Value < out[j].Value
 	})
 	return out
-}
-
-func appendUnique(list []string, values ...string) []string {
-	for _, v := range values {
-		dup := false
-		for _, have := range list {
-			if have == v {
-				dup = true
-				break
-			}
-		}
-		if !dup && v != "" {
-			list = append(list, v)
-		}
-	}
-	return list
 }
