@@ -143,12 +143,14 @@ func BuildFiles(files []string, dataDir, indexDir string) (Stats, error) {
 		return Stats{}, err
 	}
 	var passages []zhengce.Passage
+	catalogue := make([]IssueSummary, 0, len(issues))
 	for _, iss := range issues {
 		ps, err := data.IssuePassages(m, iss)
 		if err != nil {
 			return Stats{}, err
 		}
 		passages = append(passages, ps...)
+		catalogue = append(catalogue, Summarise(iss, ps, data.Taxonomy.Aliases))
 	}
 
 	gen, err := newGeneration(indexDir)
@@ -163,6 +165,11 @@ func BuildFiles(files []string, dataDir, indexDir string) (Stats, error) {
 		idx.Close()
 		os.RemoveAll(gen)
 		return Stats{}, fmt.Errorf("writing aliases into the index: %w", err)
+	}
+	if err := writeCatalogue(idx, catalogue); err != nil {
+		idx.Close()
+		os.RemoveAll(gen)
+		return Stats{}, err
 	}
 	if err := write(idx, passages); err != nil {
 		idx.Close()

@@ -18,7 +18,7 @@ import (
 // MappingVersion is written into every index. Change it whenever the mapping,
 // the analysis or the document layout changes: an index with another version
 // is rebuilt rather than searched with the wrong assumptions.
-const MappingVersion = "zhengce-2"
+const MappingVersion = "zhengce-3"
 
 // Analyzer names used in the mapping and by queries.
 const (

@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"html"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -74,6 +75,9 @@ type Request struct {
 	Sort       string // SortRelevance (default) or SortDate
 	Page       int    // from 1; 0 means 1
 	Size       int    // 0 means DefaultSize
+	// Topic, a research direction's name, lists the passages linked to it
+	// first, then the best matches for its subject (see TopicSubject).
+	Topic string
 }
 
 // Result is the answer to a Request, in the JSON the CLI prints and the web
@@ -95,6 +99,8 @@ type Hit struct {
 	// Highlight is the passage's text, HTML-escaped, with <mark> around what
 	// matched the query.
 	Highlight string `json:"highlight"`
+	// Linked marks a passage linked to the request's Topic.
+	Linked bool `json:"linked,omitempty"`
 }
 
 // FacetValue is one value of a facet and how many passages have it.
@@ -114,6 +120,7 @@ type Aliases interface {
 type Searcher struct {
 	index   *indexer.Index
 	aliases Aliases
+	cat     catalogue
 }
 
 // New returns a Searcher over idx; aliases may be nil.
@@ -136,12 +143,15 @@ func (s *Searcher) Search(ctx context.Context, req Request) (*Result, error) {
 		return nil, zhengce.Errorf(zhengce.EINVALID, "query %q has no words to search for", req.Query)
 	}
 	q := s.textQuery(terms)
+	if req.Topic != "" {
+		q = s.topicQuery(req.Topic, terms)
+	}
 	filters := s.filters(req)
 
 	sr := bleve.NewSearchRequestOptions(withFilters(q, filters, ""), req.Size, (req.Page-1)*req.Size, false)
 	sr.IncludeLocations = true
 	sr.Fields = []string{indexer.FieldSource}
-	if req.Sort == SortDate || !hasPositive(terms) {
+	if req.Sort == SortDate || (!hasPositive(terms) && req.Topic == "") {
 		sr.SortBy([]string{"-" + indexer.FieldDate, "-" + indexer.FieldRunning, indexer.FieldOrdinal, "_id"})
 	} else {
 		sr.SortBy([]string{"-_score", "-" + indexer.FieldDate, indexer.FieldOrdinal, "_id"})
@@ -164,6 +174,7 @@ func (s *Searcher) Search(ctx context.Context, req Request) (*Result, error) {
 		if err != nil {
 			return nil, err
 		}
+		hit.Linked = req.Topic != "" && slices.Contains(hit.Directions, req.Topic)
 		out.Hits = append(out.Hits, hit)
 	}
 	for _, f := range facets {
