@@ -4,20 +4,28 @@ BIN     := bin/zhengce
 INDEX   ?= data/index
 CORPUS  ?= corpus
 QUERY   ?= 技能人才评价
+ADDR    ?= 127.0.0.1:8080
 
 .PHONY: build run index search test vet fmt bench clean
 
 build:
 	$(GO) build -o $(BIN) ./cmd/zhengce
 
-# Index the shipped corpus and run a sample search. (The web server will take
-# this target's place.)
-run: build
-	$(BIN) index -corpus $(CORPUS) -index $(INDEX)
-	$(BIN) search -index $(INDEX) $(QUERY)
+# Build, index the corpus if the index is missing or older than any issue or
+# data file, and serve it on http://$(ADDR)/.
+run: build $(INDEX)/index_meta.json
+	$(BIN) serve -addr $(ADDR) -index $(INDEX) -corpus $(CORPUS)
+
+# bleve writes index_meta.json when it creates an index; through the symlink
+# it dates the live generation.
+$(INDEX)/index_meta.json: $(wildcard $(CORPUS)/*.txt $(CORPUS)/*.docx $(CORPUS)/data/*)
+	$(MAKE) index
 
 index: build
 	$(BIN) index -corpus $(CORPUS) -index $(INDEX)
+
+search: build
+	$(BIN) search -index $(INDEX) $(QUERY)
 
 test:
 	$(GO) vet ./...

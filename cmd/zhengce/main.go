@@ -20,6 +20,7 @@ Usage:
   zhengce search [-index DIR] [-json] [-body B]… [-area A]… [-direction D]…
                  [-doc-type T]… [-kind K]… [-issue N]… [-from YYYY-MM-DD] [-to YYYY-MM-DD]
                  [-sort relevance|date] [-page N] [-size N] QUERY
+  zhengce serve  [-addr HOST:PORT] [-index DIR] [-corpus DIR] [-data DIR] [-base-url URL]
 
 Run "zhengce COMMAND -h" for a command's flags.
 `
@@ -44,6 +45,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		err = runIndex(args[1:], stdout, stderr)
 	case "search":
 		err = runSearch(ctx, args[1:], stdout, stderr)
+	case "serve":
+		err = runServe(ctx, args[1:], stdout, stderr)
 	case "-h", "-help", "--help", "help":
 		fmt.Fprint(stdout, usage)
 		return 0
