@@ -147,6 +147,7 @@ type hit struct {
 	Path       []string `json:"path"`
 	Areas      []string `json:"areas"`
 	Directions []string `json:"directions"`
+	Linked     bool     `json:"linked"`
 }
 
 type facetValue struct {
@@ -735,6 +736,7 @@ func TestExitStatus(t *testing.T) {
 		{"page -1", []string{"search", "-index", index, "-page", "-1", "技能"}, 1, "page"},
 		{"bad sort", []string{"search", "-index", index, "-sort", "name", "技能"}, 1, "sort"},
 		{"to before from", []string{"search", "-index", index, "-from", "2025-01-01", "-to", "2024-01-01", "技能"}, 1, "before"},
+		{"unknown topic", []string{"search", "-index", index, "-topic", "不存在的方向研究"}, 1, "no issue recommends"},
 		{"corpus missing", []string{"index", "-corpus", filepath.Join(t.TempDir(), "none"), "-data", dataDir, "-index", missing}, 1, "none"},
 		{"empty corpus", []string{"index", "-corpus", t.TempDir(), "-data", dataDir, "-index", missing}, 1, "no issue files"},
 	}
@@ -949,6 +951,30 @@ func TestNoEmptyFacetValues(t *testing.T) {
 			if v.Value == "" {
 				t.Errorf("facet %s lists an empty value (count %d)", name, v.Count)
 			}
+		}
+	}
+}
+
+func TestSearchTopic(t *testing.T) {
+	const name = "技能人才评价体系研究"
+	r := all(t, "-topic", name)
+	linked := all(t, "-direction", name)
+	ids := r.ids()
+	// The passages linked to the direction come first, then other passages
+	// about its subject.
+	if len(ids) <= len(linked.Hits) {
+		t.Fatalf("-topic %s: %d hits, no more than the %d linked ones", name, len(ids), len(linked.Hits))
+	}
+	want := linked.ids()
+	got := append([]string(nil), ids[:len(want)]...)
+	sort.Strings(want)
+	sort.Strings(got)
+	if !slices.Equal(got, want) {
+		t.Errorf("-topic %s: first %d hits %v, want the linked passages %v", name, len(want), got, want)
+	}
+	for i, h := range r.Hits {
+		if h.Linked != (i < len(want)) {
+			t.Errorf("hit %d %s: linked %v", i+1, h.ID, h.Linked)
 		}
 	}
 }

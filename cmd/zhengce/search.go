@@ -28,6 +28,7 @@ func runSearch(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	fs.Var(&issues, "issue", "running number of an issue, 总第 N 期 (repeatable)")
 	from := fs.String("from", "", "earliest date, YYYY-MM-DD")
 	to := fs.String("to", "", "latest date, YYYY-MM-DD")
+	topic := fs.String("topic", "", "research direction: the passages linked to it first, then the best matches for its subject")
 	sortBy := fs.String("sort", search.SortRelevance, "relevance or date")
 	page := fs.Int("page", 1, "page of hits, from 1")
 	size := fs.Int("size", search.DefaultSize, fmt.Sprintf("hits per page, at most %d", search.MaxSize))
@@ -36,7 +37,7 @@ func runSearch(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	}
 	req := search.Request{
 		Query: strings.Join(fs.Args(), " "), Bodies: bodies, Areas: areas, Directions: directions,
-		DocTypes: docTypes, Kinds: kinds, Sort: *sortBy, Page: *page, Size: *size,
+		DocTypes: docTypes, Kinds: kinds, Topic: strings.TrimSpace(*topic), Sort: *sortBy, Page: *page, Size: *size,
 	}
 	for _, s := range issues {
 		n, err := strconv.Atoi(strings.TrimSpace(s))
@@ -60,7 +61,7 @@ func runSearch(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		}
 		*d.into = v
 	}
-	if strings.TrimSpace(req.Query) == "" && len(bodies)+len(areas)+len(directions)+len(docTypes)+len(kinds)+len(issues) == 0 && *from == "" && *to == "" {
+	if strings.TrimSpace(req.Query) == "" && len(bodies)+len(areas)+len(directions)+len(docTypes)+len(kinds)+len(issues) == 0 && *from == "" && *to == "" && req.Topic == "" {
 		fmt.Fprintln(stderr, "zhengce search: give a query or at least one filter")
 		return errUsage
 	}
@@ -74,7 +75,13 @@ func runSearch(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err != nil {
 		return err
 	}
-	res, err := search.New(idx, aliases).Search(ctx, req)
+	searcher := search.New(idx, aliases)
+	if req.Topic != "" {
+		if _, err := searcher.Topic(ctx, req.Topic); err != nil {
+			return err
+		}
+	}
+	res, err := searcher.Search(ctx, req)
 	if err != nil {
 		return err
 	}
@@ -99,7 +106,7 @@ func printResult(w io.Writer, res *search.Result, color bool) {
 	first := (res.Page-1)*res.Size + 1
 	fmt.Fprintf(w, "共 %d 段，第 %d–%d 段（%.1f ms）\n\n", res.Total, first, first+len(res.Hits)-1, res.TookMS)
 	for i, h := range res.Hits {
-		fmt.Fprintf(w, "%d. [%s] %s\n", first+i, h.Kind, breadcrumb(h.Passage))
+		fmt.Fprintf(w, "%d. [%s] %s\n", first+i, h.Kind, strings.Join(search.Breadcrumb(h.Passage), " › "))
 		fmt.Fprintf(w, "   %s\n", snippet(h.Highlight, color))
 		meta := []string{h.Date}
 		if len(h.Section.Bodies) > 0 {
@@ -111,28 +118,6 @@ func printResult(w io.Writer, res *search.Result, color bool) {
 		meta = append(meta, h.ID)
 		fmt.Fprintf(w, "   %s\n\n", strings.Join(meta, " · "))
 	}
-}
-
-// breadcrumb is where a passage sits: 第 9 期（总第 89 期）2024-11-13 › 三、… › （四）…
-func breadcrumb(p zhengce.Passage) string {
-	parts := []string{fmt.Sprintf("第 %d 期（总第 %d 期）%s", p.Issue.Number, p.Issue.Running, p.Issue.Date)}
-	switch {
-	case p.Kind == zhengce.KindGuide:
-		parts = append(parts, "本期导读")
-	case p.Section.Heading != "" && p.Section.Ordinal > 0:
-		parts = append(parts, numeral(p.Section.Ordinal)+"、"+p.Section.Heading)
-	}
-	parts = append(parts, p.Path...)
-	return strings.Join(parts, " › ")
-}
-
-var numerals = []string{"", "一", "二", "三", "四", "五", "六", "七", "八", "九", "十"}
-
-func numeral(n int) string {
-	if n > 0 && n < len(numerals) {
-		return numerals[n]
-	}
-	return strconv.Itoa(n)
 }
 
 // snippet cuts the highlighted passage to a window around its first match
