@@ -33,10 +33,10 @@ test:
 	  if [ -n "$$unformatted" ]; then echo "gofmt needed: $$unformatted"; exit 1; fi
 	$(GO) test -count=1 ./...
 
-# Benchmarks: the tokenizer (ours vs gse's own Segment), bulk indexing
-# (ours vs bleve's cjk analyzer, BenchmarkIndex) and /api/search latency
-# p50/p99 on the test corpus and on 100 copies of it (BenchmarkAPISearch). One indexing op is ~2,000
-# passages (about a second), so it runs a fixed number of ops.
+# Benchmarks: the tokenizer (ours vs gse's own Segment), bulk indexing (ours
+# vs bleve's cjk analyzer, BenchmarkIndex; one op is ~2,000 passages, about a
+# second, so it runs a fixed number of ops) and /api/search latency p50/p99 on
+# the test corpus and on 100 copies of it (BenchmarkAPISearch).
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem $$($(GO) list ./indexer/... | grep -vx zhengce/indexer)
 	$(GO) test -run '^$$' -bench . -benchmem -benchtime 5x ./indexer/
