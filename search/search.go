@@ -17,6 +17,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/analysis"
 	bsearch "github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
 
@@ -142,9 +143,15 @@ func (s *Searcher) Search(ctx context.Context, req Request) (*Result, error) {
 	if len(terms) == 0 && strings.TrimSpace(req.Query) != "" {
 		return nil, zhengce.Errorf(zhengce.EINVALID, "query %q has no words to search for", req.Query)
 	}
-	q := s.textQuery(terms)
+	var q query.Query
 	if req.Topic != "" {
 		q = s.topicQuery(req.Topic, terms)
+	} else {
+		drawn, err := s.directionsDrawn(ctx, terms)
+		if err != nil {
+			return nil, err
+		}
+		q = s.rankingQuery(terms, drawn)
 	}
 	filters := s.filters(req)
 
@@ -232,67 +239,154 @@ func hasPositive(terms []Term) bool {
 	return false
 }
 
-// Boosts of the fields a term can match in. A match in the passage's own text
+// Boosts of the ways a term can match. A match in the passage's own text
 // counts most; a match in the policy title or heading path above it makes the
 // passage a hit too, ranked below passages that say it themselves.
 const (
 	boostText      = 1.0
 	boostNgram     = 0.6
 	boostContext   = 0.15
-	boostBody      = 0.3
-	boostDirection = 0.3
 	boostAllInText = 2.0
+	// A research direction's name typed in full: the passages linked to it,
+	// weakly, and those that say its subject, at this share.
+	boostDirection = 0.05
+	boostSubject   = 0.8
+	// A long term (partialMinRunes characters or more, several words) also
+	// finds the passages that say one of its longer words (partialWordRunes
+	// characters or more), at this boost per word of the term they say.
+	boostPartial     = 0.2
+	partialMinRunes  = 6
+	partialWordRunes = 3
+	// An issuing body typed in the query acts like the body filter: every
+	// passage of a document the body issued scores the same constant, a
+	// research direction drawn on one a third of it, and the body's other
+	// names in a passage's text count at this share of an ordinary word (the
+	// name as typed counts fully), so that the other words of the query
+	// decide the order.
+	boostBody      = 0.3
+	boostBodyText  = 0.3
+	boostBodyDirec = boostBody / 3
+	// An excluded word drops the passages whose text says it; every other
+	// passage scores this constant unless its policy title or headings say
+	// the word (or it is a direction drawn on such a policy), which puts
+	// those below the rest.
+	boostNotInContext = 10.0
+	// A research direction drawn on a policy whose title or headings say a
+	// word of the query.
+	boostDrawn = 0.3
 )
 
 // textQuery builds the scoring query: every positive term must match (in
 // the text, its n-grams, its context, or as a body name), no excluded term
 // may match the text.
-func (s *Searcher) textQuery(terms []Term) query.Query {
-	var must, allInText, mustNot []query.Query
-	for _, t := range terms {
-		variants := []string{t.Text}
-		if s.aliases != nil {
-			// Expand lists the term itself first, then its other names.
-			if names := s.aliases.Expand(t.Text); len(names) > 0 {
-				variants = names
+func (s *Searcher) textQuery(terms []Term) query.Query { return s.rankingQuery(terms, nil) }
+
+// directionsDrawn returns, for each term but a positive phrase, the research
+// directions drawn on the sections whose policy title or headings say it
+// (or, for a direction's name, its subject): a query naming a policy also
+// finds the directions proposed from it, and an excluded word moves them
+// down with the policy.
+func (s *Searcher) directionsDrawn(ctx context.Context, terms []Term) ([][]string, error) {
+	out := make([][]string, len(terms))
+	direction := query.NewTermQuery(string(zhengce.KindDirection))
+	direction.SetField(indexer.FieldKind)
+	for i, t := range terms {
+		if t.Phrase && !t.Exclude {
+			continue
+		}
+		var inContext []query.Query
+		for _, v := range s.variants(t.Text) {
+			inContext = append(inContext, contextClauses(v, 1)...)
+			if subj := subject(v); subj != "" {
+				inContext = append(inContext, contextClauses(subj, 1)...)
 			}
 		}
+		q := query.NewBooleanQuery([]query.Query{query.NewDisjunctionQuery(inContext)}, nil, []query.Query{direction})
+		sr := bleve.NewSearchRequestOptions(q, 0, 0, false)
+		sr.AddFacet(FacetDirection, bleve.NewFacetRequest(indexer.FieldDirections, 1000))
+		res, err := s.index.SearchInContext(ctx, sr)
+		if err != nil {
+			return nil, fmt.Errorf("finding the directions drawn on %q: %w", t.Text, err)
+		}
+		for _, v := range facetValues(res.Facets[FacetDirection]) {
+			out[i] = append(out[i], v.Value)
+		}
+	}
+	return out, nil
+}
+
+// rankingQuery is textQuery where drawn[i] lists the research directions
+// drawn on the policies that terms[i] names (see directionsDrawn).
+func (s *Searcher) rankingQuery(terms []Term, drawn [][]string) query.Query {
+	var must, allInText, mustNot, bonus []query.Query
+	for i, t := range terms {
+		variants := s.variants(t.Text)
 		if t.Exclude {
+			var inContext []query.Query
 			for _, v := range variants {
 				mustNot = append(mustNot, phrase(indexer.FieldText, indexer.AnalyzerWordsQuery, v, 1),
 					phrase(indexer.FieldTextNgram, indexer.AnalyzerNgram, v, 1))
+				inContext = append(inContext, contextClauses(v, 1)...)
 			}
+			if i < len(drawn) && len(drawn[i]) > 0 {
+				inContext = append(inContext, directionsClause(drawn[i]))
+			}
+			bonus = append(bonus, constant(boostNotInContext, nil, query.NewDisjunctionQuery(inContext)))
 			continue
 		}
-		var anyField, inText, bonusText []query.Query
+		bodies := s.bodyNames(variants)
+		var anyField, bonusText []query.Query
 		for _, v := range variants {
-			inText = append(inText, textClauses(v, 1)...)
-			bonusText = append(bonusText, textClauses(v, boostAllInText)...)
-			anyField = append(anyField,
-				phrase(indexer.FieldContext, indexer.AnalyzerWordsQuery, v, boostContext),
-				phrase(indexer.FieldContextNgram, indexer.AnalyzerNgram, v, boostContext))
-			if isSingleHan(v) {
-				anyField = append(anyField, wildcard(indexer.FieldContext, v, boostContext))
+			scale := 1.0
+			if len(bodies) > 0 && v != t.Text {
+				scale = boostBodyText
 			}
-			if s.aliases != nil && s.aliases.KnownBody(v) {
-				// A body's general office (人力资源社会保障部办公厅) issues
-				// in its name, so a query for the body finds its notices too.
-				name := s.aliases.CanonicalBody(v)
-				for _, b := range []string{name, name + "办公厅"} {
-					q := query.NewTermQuery(b)
-					q.SetField(indexer.FieldBodies)
-					q.SetBoost(boostBody)
-					anyField = append(anyField, q)
-				}
-			}
+			anyField = append(anyField, textClauses(v, scale)...)
+			bonusText = append(bonusText, textClauses(v, boostAllInText*scale)...)
+			anyField = append(anyField, contextClauses(v, boostContext)...)
 			// A research direction typed in full finds the passages linked to it.
 			d := query.NewTermQuery(v)
 			d.SetField(indexer.FieldDirections)
 			d.SetBoost(boostDirection)
 			anyField = append(anyField, d)
+			if t.Phrase || v != t.Text || len(bodies) > 0 {
+				// A phrase matches exactly as typed; aliases and names
+				// of bodies are names.
+				continue
+			}
+			// A direction's name (技能人才评价体系研究) also finds what says
+			// its subject (技能人才评价体系), and a long term the passages
+			// that say most of its words.
+			words := v
+			if subj := subject(v); subj != "" {
+				anyField = append(anyField, textClauses(subj, boostSubject*scale)...)
+				bonusText = append(bonusText, textClauses(subj, boostAllInText*boostSubject*scale)...)
+				anyField = append(anyField, contextClauses(subj, boostSubject*boostContext)...)
+				words = subj
+			}
+			if p := s.partial(words); p != nil {
+				anyField = append(anyField, p)
+			}
 		}
-		must = append(must, query.NewDisjunctionQuery(append(append([]query.Query{}, inText...), anyField...)))
+		if len(bodies) > 0 {
+			anyField = append(anyField, bodyClauses(bodies)...)
+		}
+		if i < len(drawn) && len(drawn[i]) > 0 && len(bodies) == 0 {
+			anyField = append(anyField, directionsClause(drawn[i]))
+		}
+		must = append(must, query.NewDisjunctionQuery(anyField))
 		allInText = append(allInText, query.NewDisjunctionQuery(bonusText))
+	}
+	if len(allInText) > 1 {
+		// Passages that contain every term themselves, not only through
+		// their context, come first. (bleve ignores a boost set on a
+		// conjunction, so the clauses carry it.)
+		bonus = append(bonus, query.NewConjunctionQuery(allInText))
+	}
+	if joined := typedTogether(terms); joined != "" {
+		// Words typed one after the other (10000 元) rank higher where the
+		// text has them one after the other.
+		bonus = append(bonus, query.NewDisjunctionQuery(textClauses(joined, boostAllInText)))
 	}
 	if len(must) == 0 {
 		if len(mustNot) == 0 {
@@ -300,14 +394,194 @@ func (s *Searcher) textQuery(terms []Term) query.Query {
 		}
 		must = append(must, query.NewMatchAllQuery())
 	}
-	b := query.NewBooleanQuery(must, nil, mustNot)
-	if len(allInText) > 1 {
-		// Passages that contain every term themselves, not only through
-		// their context, come first. (bleve ignores a boost set on a
-		// conjunction, so the clauses carry it.)
-		b.AddShould(query.NewConjunctionQuery(allInText))
+	for _, q := range bonus {
+		must = append(must, optional(q))
 	}
+	return query.NewBooleanQuery(must, nil, mustNot)
+}
+
+// optional adds q's score to the passages that match it and restricts
+// nothing. (bleve scales a boolean query's should clauses by the share of
+// them that match, so several bonuses as should clauses would take from
+// each other.)
+func optional(q query.Query) query.Query {
+	none := query.NewMatchAllQuery()
+	none.SetBoost(0)
+	return query.NewDisjunctionQuery([]query.Query{q, none})
+}
+
+// typedTogether returns the positive words of terms joined by spaces when
+// there are several and none is a phrase or excluded, else "".
+func typedTogether(terms []Term) string {
+	var words []string
+	for _, t := range terms {
+		if t.Phrase || t.Exclude {
+			return ""
+		}
+		words = append(words, t.Text)
+	}
+	if len(words) < 2 {
+		return ""
+	}
+	return strings.Join(words, " ")
+}
+
+// variants returns the forms to search for a term: itself, then its aliases.
+func (s *Searcher) variants(term string) []string {
+	if s.aliases != nil {
+		// Expand lists the term itself first, then its other names.
+		if names := s.aliases.Expand(term); len(names) > 0 {
+			return names
+		}
+	}
+	return []string{term}
+}
+
+// bodyNames returns the canonical names of the issuing bodies among
+// variants, each followed by its general office (人力资源社会保障部办公厅),
+// which issues in the body's name.
+func (s *Searcher) bodyNames(variants []string) []string {
+	if s.aliases == nil {
+		return nil
+	}
+	var out []string
+	for _, v := range variants {
+		if !s.aliases.KnownBody(v) {
+			continue
+		}
+		name := s.aliases.CanonicalBody(v)
+		for _, b := range []string{name, name + "办公厅"} {
+			if !slices.Contains(out, b) {
+				out = append(out, b)
+			}
+		}
+	}
+	return out
+}
+
+// bodyClauses match the passages of documents issued by any of bodies, at a
+// constant score: the passages of the documents themselves, then the
+// research directions drawn on them.
+func bodyClauses(bodies []string) []query.Query {
+	var issued []query.Query
+	for _, b := range bodies {
+		q := query.NewTermQuery(b)
+		q.SetField(indexer.FieldBodies)
+		issued = append(issued, q)
+	}
+	direction := query.NewTermQuery(string(zhengce.KindDirection))
+	direction.SetField(indexer.FieldKind)
+	return []query.Query{
+		constant(boostBody, query.NewDisjunctionQuery(issued), direction),
+		constant(boostBodyDirec, query.NewConjunctionQuery([]query.Query{query.NewDisjunctionQuery(issued), direction}), nil),
+	}
+}
+
+// directionsClause matches the research directions named, at a constant
+// score.
+func directionsClause(names []string) query.Query {
+	var named []query.Query
+	for _, n := range names {
+		q := query.NewTermQuery(n)
+		q.SetField(indexer.FieldDirections)
+		named = append(named, q)
+	}
+	direction := query.NewTermQuery(string(zhengce.KindDirection))
+	direction.SetField(indexer.FieldKind)
+	return constant(boostDrawn, query.NewConjunctionQuery([]query.Query{query.NewDisjunctionQuery(named), direction}), nil)
+}
+
+// constant scores boost for every passage that matches filter (every passage
+// when filter is nil) and not unless (when unless is not nil).
+func constant(boost float64, filter, unless query.Query) query.Query {
+	all := query.NewMatchAllQuery()
+	all.SetBoost(boost)
+	var not []query.Query
+	if unless != nil {
+		not = []query.Query{unless}
+	}
+	if filter == nil {
+		return query.NewBooleanQuery([]query.Query{all}, nil, not)
+	}
+	f := query.NewBooleanQuery([]query.Query{filter}, nil, not)
+	b := query.NewBooleanQuery([]query.Query{all}, nil, nil)
+	b.AddFilter(f)
 	return b
+}
+
+// contextClauses match v in the policy title and heading path above a
+// passage.
+func contextClauses(v string, boost float64) []query.Query {
+	qs := []query.Query{
+		phrase(indexer.FieldContext, indexer.AnalyzerWordsQuery, v, boost),
+		phrase(indexer.FieldContextNgram, indexer.AnalyzerNgram, v, boost),
+	}
+	if isSingleHan(v) {
+		qs = append(qs, wildcard(indexer.FieldContext, v, boost))
+	}
+	return qs
+}
+
+// subject is what a research direction's name typed as a query is about
+// (see TopicSubject), or "" when term is not such a name or its subject is a
+// lone character.
+func subject(term string) string {
+	if s := TopicSubject(term); s != term && utf8.RuneCountInString(s) >= 2 {
+		return s
+	}
+	return ""
+}
+
+// partial matches the passages whose text says one of the longer words
+// (partialWordRunes characters or more) of a long term, apart from the rest:
+// those that say more of its words rank higher. It is nil for a term of
+// fewer than partialMinRunes characters, of a single word, or without a
+// longer word: short words (加强, 工作, 建设) alone say too little.
+func (s *Searcher) partial(term string) query.Query {
+	if utf8.RuneCountInString(term) < partialMinRunes {
+		return nil
+	}
+	words := s.contentWords(term)
+	if len(words) < 2 {
+		return nil
+	}
+	var long, all []query.Query
+	for _, w := range words {
+		q := query.NewTermQuery(w)
+		q.SetField(indexer.FieldText)
+		q.SetBoost(boostPartial)
+		word := query.NewDisjunctionQuery([]query.Query{q,
+			phrase(indexer.FieldTextNgram, indexer.AnalyzerNgram, w, boostPartial*boostNgram)})
+		all = append(all, word)
+		if utf8.RuneCountInString(w) >= partialWordRunes {
+			long = append(long, word)
+		}
+	}
+	if len(long) == 0 {
+		return nil
+	}
+	return query.NewBooleanQuery([]query.Query{query.NewDisjunctionQuery(long)}, []query.Query{query.NewDisjunctionQuery(all)}, nil)
+}
+
+// contentWords cuts term as a query is cut and keeps its words of two
+// characters or more (a lone character matches too much to count), and its
+// numbers and Latin words.
+func (s *Searcher) contentWords(term string) []string {
+	a := s.index.Mapping().AnalyzerNamed(indexer.AnalyzerWordsQuery)
+	if a == nil {
+		return nil
+	}
+	var out []string
+	for _, tok := range a.Analyze([]byte(term)) {
+		w := string(tok.Term)
+		if tok.Type == analysis.Ideographic && utf8.RuneCountInString(w) < 2 {
+			continue
+		}
+		if !slices.Contains(out, w) {
+			out = append(out, w)
+		}
+	}
+	return out
 }
 
 // textClauses matches v in the passage's own text: as words, as a substring

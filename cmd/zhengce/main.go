@@ -19,8 +19,9 @@ Usage:
   zhengce index  [-corpus DIR] [-data DIR] [-index DIR]
   zhengce search [-index DIR] [-json] [-body B]… [-area A]… [-direction D]…
                  [-doc-type T]… [-kind K]… [-issue N]… [-from YYYY-MM-DD] [-to YYYY-MM-DD]
-                 [-sort relevance|date] [-page N] [-size N] QUERY
+                 [-topic DIRECTION] [-sort relevance|date] [-page N] [-size N] QUERY
   zhengce serve  [-addr HOST:PORT] [-index DIR] [-corpus DIR] [-data DIR] [-base-url URL]
+  zhengce eval   [-queries FILE] [-corpus DIR]… [-data DIR] [-v]
 
 Run "zhengce COMMAND -h" for a command's flags.
 `
@@ -47,6 +48,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		err = runSearch(ctx, args[1:], stdout, stderr)
 	case "serve":
 		err = runServe(ctx, args[1:], stdout, stderr)
+	case "eval":
+		err = runEval(ctx, args[1:], stdout, stderr)
 	case "-h", "-help", "--help", "help":
 		fmt.Fprint(stdout, usage)
 		return 0
