@@ -145,9 +145,20 @@ func (s *Searcher) Topic(ctx context.Context, name string) (*Topic, error) {
 const boostLinked = 100
 
 // TopicSubject is what a research direction is about: its name without the
-// trailing 研究 that every direction carries, so that the topic also finds
-// passages that discuss the subject (技能人才评价体系) without proposing
-// research on it.
+// ending every direction carries (研究, from aliases.toml's [direction]), so
+// that the topic also finds passages that discuss the subject
+// (技能人才评价体系) without proposing research on it.
+func (s *Searcher) TopicSubject(name string) string {
+	if s.aliases == nil {
+		return name
+	}
+	return s.aliases.Subject(name)
+}
+
+// TopicSubject is Searcher.TopicSubject with the shipped rule.
+//
+// Deprecated: use Searcher.TopicSubject, which reads the rule from the
+// index's aliases.
 func TopicSubject(name string) string {
 	if s := strings.TrimSuffix(name, "研究"); s != "" {
 		return s
@@ -162,7 +173,7 @@ func (s *Searcher) topicQuery(name string, terms []Term) query.Query {
 	linked := query.NewTermQuery(name)
 	linked.SetField(indexer.FieldDirections)
 	linked.SetBoost(boostLinked)
-	about := s.textQuery([]Term{{Text: TopicSubject(name)}})
+	about := s.textQuery([]Term{{Text: s.TopicSubject(name)}})
 	topic := query.NewDisjunctionQuery([]query.Query{linked, about})
 	if len(terms) == 0 {
 		return topic

@@ -115,6 +115,9 @@ type Aliases interface {
 	Expand(term string) []string
 	CanonicalBody(name string) string
 	KnownBody(name string) bool
+	// Subject is what a research direction's name is about (see
+	// TopicSubject).
+	Subject(direction string) string
 }
 
 // Searcher searches one open index.
@@ -297,7 +300,7 @@ func (s *Searcher) directionsDrawn(ctx context.Context, terms []Term) ([][]strin
 		var inContext []query.Query
 		for _, v := range s.variants(t.Text) {
 			inContext = append(inContext, contextClauses(v, 1)...)
-			if subj := subject(v); subj != "" {
+			if subj := s.subject(v); subj != "" {
 				inContext = append(inContext, contextClauses(subj, 1)...)
 			}
 		}
@@ -358,7 +361,7 @@ func (s *Searcher) rankingQuery(terms []Term, drawn [][]string) query.Query {
 			// its subject (技能人才评价体系), and a long term the passages
 			// that say most of its words.
 			words := v
-			if subj := subject(v); subj != "" {
+			if subj := s.subject(v); subj != "" {
 				anyField = append(anyField, textClauses(subj, boostSubject*scale)...)
 				bonusText = append(bonusText, textClauses(subj, boostAllInText*boostSubject*scale)...)
 				anyField = append(anyField, contextClauses(subj, boostSubject*boostContext)...)
@@ -525,9 +528,9 @@ func contextClauses(v string, boost float64) []query.Query {
 // subject is what a research direction's name typed as a query is about
 // (see TopicSubject), or "" when term is not such a name or its subject is a
 // lone character.
-func subject(term string) string {
-	if s := TopicSubject(term); s != term && utf8.RuneCountInString(s) >= 2 {
-		return s
+func (s *Searcher) subject(term string) string {
+	if subj := s.TopicSubject(term); subj != term && utf8.RuneCountInString(subj) >= 2 {
+		return subj
 	}
 	return ""
 }

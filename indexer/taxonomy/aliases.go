@@ -14,6 +14,7 @@ type Aliases struct {
 	bodies    []string          // canonical bodies, file order
 	groups    [][]string        // each entry: name, then aliases
 	member    map[string][]int  // squeezed name or alias → indexes into groups
+	suffixes  []string          // endings of research directions' names, longest first
 }
 
 // aliasEntry is one [[body]] or [[term]] of aliases.toml.
@@ -23,6 +24,9 @@ type aliasEntry struct {
 }
 
 type aliasesFile struct {
+	Direction struct {
+		Suffixes []string `toml:"suffixes"`
+	} `toml:"direction"`
 	Body []aliasEntry `toml:"body"`
 	Term []aliasEntry `toml:"term"`
 }
@@ -87,6 +91,16 @@ func ParseAliases(path string, src []byte) (*Aliases, error) {
 		}
 		return nil
 	}
+	for _, suf := range f.Direction.Suffixes {
+		if suf = strings.TrimSpace(suf); suf == "" {
+			return nil, errorf(path, keyLine(string(src), "suffixes"), "[direction] suffixes holds an empty ending")
+		}
+		if !slices.Contains(a.suffixes, suf) {
+			a.suffixes = append(a.suffixes, suf)
+		}
+	}
+	// The longest ending that fits is cut (问题研究 before 研究).
+	slices.SortStableFunc(a.suffixes, func(x, y string) int { return len(y) - len(x) })
 	// Bodies first, so that a term clashing with a body is caught whichever
 	// comes first in the file.
 	for i, e := range f.Body {
@@ -163,4 +177,18 @@ func (a *Aliases) Expand(term string) []string {
 		}
 	}
 	return out
+}
+
+// Subject returns what a research direction is about: its name without the
+// longest [direction] suffix it ends with (技能人才评价体系研究 →
+// 技能人才评价体系), or the name itself when none fits or nothing would be
+// left.
+func (a *Aliases) Subject(direction string) string {
+	direction = strings.TrimSpace(direction)
+	for _, suf := range a.suffixes {
+		if s, ok := strings.CutSuffix(direction, suf); ok && s != "" {
+			return s
+		}
+	}
+	return direction
 }

@@ -148,6 +148,11 @@ func TestLoadAliasesErrors(t *testing.T) {
 			want:    []string{"aliases.toml:3:", "body.alias"},
 		},
 		{
+			name:    "empty direction suffix",
+			content: "[direction]\nsuffixes = [\"研究\", \" \"]\n",
+			want:    []string{"aliases.toml:2:", "empty ending"},
+		},
+		{
 			name:    "no name",
 			content: "[[body]]\naliases = [\"教部\"]\n",
 			want:    []string{"aliases.toml:1:", "without a name"},
@@ -170,5 +175,35 @@ func TestLoadAliasesRepeats(t *testing.T) {
 	}
 	if got := a.Expand("教部"); !slices.Equal(got, []string{"教部", "教育部"}) {
 		t.Errorf("Expand(教部) = %q", got)
+	}
+}
+
+func TestSubject(t *testing.T) {
+	shipped := loadAliases(t)
+	custom, err := ParseAliases(AliasesFile, []byte("[direction]\nsuffixes = [\"研究\", \"问题研究\", \"研究\"]\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	none, err := ParseAliases(AliasesFile, []byte("[[body]]\nname = \"教育部\"\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		a         *Aliases
+		name      string
+		direction string
+		want      string
+	}{
+		{shipped, "shipped", "技能人才评价体系研究", "技能人才评价体系"},
+		{shipped, "shipped", " 普惠托育服务供给研究 ", "普惠托育服务供给"},
+		{shipped, "shipped", "研究", "研究"}, // nothing would be left
+		{shipped, "shipped", "产教融合", "产教融合"},
+		{custom, "longest first", "民生资金审计问题研究", "民生资金审计"},
+		{custom, "longest first", "职普融通路径研究", "职普融通路径"},
+		{none, "no suffixes", "技能人才评价体系研究", "技能人才评价体系研究"},
+	} {
+		if got := tc.a.Subject(tc.direction); got != tc.want {
+			t.Errorf("%s: Subject(%q) = %q, want %q", tc.name, tc.direction, got, tc.want)
+		}
 	}
 }
