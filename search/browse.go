@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"strconv"
-	"strings"
 	"sync"
 
 	"github.com/blevesearch/bleve/v2"
@@ -153,17 +152,6 @@ func (s *Searcher) TopicSubject(name string) string {
 		return name
 	}
 	return s.aliases.Subject(name)
-}
-
-// TopicSubject is Searcher.TopicSubject with the shipped rule.
-//
-// Deprecated: use Searcher.TopicSubject, which reads the rule from the
-// index's aliases.
-func TopicSubject(name string) string {
-	if s := strings.TrimSuffix(name, "研究"); s != "" {
-		return s
-	}
-	return name
 }
 
 // topicQuery finds the passages of a topic: those linked to the direction

@@ -120,29 +120,21 @@ func newAPITopic(t search.Topic) apiTopic {
 	return out
 }
 
-func (s *Server) handleAPISearch(w http.ResponseWriter, r *http.Request) {
-	res, cat, err := s.search(r, "")
-	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	s.writeJSON(w, r, http.StatusOK, newAPIResult(res, cat))
-}
-
-// search runs the search r's parameters ask for, within topic if it is not
-// "", and loads the catalogue the results are shown with.
-func (s *Server) search(r *http.Request, topic string) (*search.Result, catalogue, error) {
+func (s *Server) handleAPISearch(w http.ResponseWriter, r *http.Request, se *search.Searcher) error {
 	p, err := ParseParams(r.URL.Query())
 	if err != nil {
-		return nil, nil, err
+		return err
 	}
-	se, err := s.current()
+	res, cat, err := runSearch(r.Context(), se, p, "")
 	if err != nil {
-		return nil, nil, err
+		return err
 	}
-	return runSearch(r.Context(), se, p, topic)
+	s.writeJSON(w, r, http.StatusOK, newAPIResult(res, cat))
+	return nil
 }
 
+// runSearch runs the search p asks for, within topic if it is not "", and
+// loads the catalogue the results are shown with.
 func runSearch(ctx context.Context, se *search.Searcher, p Params, topic string) (*search.Result, catalogue, error) {
 	req := p.Request()
 	req.Topic = topic
@@ -157,16 +149,10 @@ func runSearch(ctx context.Context, se *search.Searcher, p Params, topic string)
 	return res, cat, nil
 }
 
-func (s *Server) handleAPIIssues(w http.ResponseWriter, r *http.Request) {
-	se, err := s.current()
-	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
+func (s *Server) handleAPIIssues(w http.ResponseWriter, r *http.Request, se *search.Searcher) error {
 	issues, err := se.Issues(r.Context())
 	if err != nil {
-		s.writeError(w, r, err)
-		return
+		return err
 	}
 	out := struct {
 		Issues []apiIssue `json:"issues"`
@@ -175,23 +161,13 @@ func (s *Server) handleAPIIssues(w http.ResponseWriter, r *http.Request) {
 		out.Issues[i] = apiIssue{IssueSummary: iss, URL: issueURL(iss.Running)}
 	}
 	s.writeJSON(w, r, http.StatusOK, out)
+	return nil
 }
 
-func (s *Server) handleAPIIssue(w http.ResponseWriter, r *http.Request) {
-	running, err := runningVar(r)
+func (s *Server) handleAPIIssue(w http.ResponseWriter, r *http.Request, se *search.Searcher) error {
+	sum, passages, err := loadIssue(r, se)
 	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	se, err := s.current()
-	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	sum, passages, err := se.Issue(r.Context(), running)
-	if err != nil {
-		s.writeError(w, r, err)
-		return
+		return err
 	}
 	out := struct {
 		Issue    apiIssue     `json:"issue"`
@@ -206,18 +182,13 @@ func (s *Server) handleAPIIssue(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	s.writeJSON(w, r, http.StatusOK, out)
+	return nil
 }
 
-func (s *Server) handleAPITopics(w http.ResponseWriter, r *http.Request) {
-	se, err := s.current()
-	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
+func (s *Server) handleAPITopics(w http.ResponseWriter, r *http.Request, se *search.Searcher) error {
 	topics, err := se.Topics(r.Context())
 	if err != nil {
-		s.writeError(w, r, err)
-		return
+		return err
 	}
 	out := struct {
 		Topics []apiTopic `json:"topics"`
@@ -226,53 +197,31 @@ func (s *Server) handleAPITopics(w http.ResponseWriter, r *http.Request) {
 		out.Topics[i] = newAPITopic(t)
 	}
 	s.writeJSON(w, r, http.StatusOK, out)
+	return nil
 }
 
-func (s *Server) handleAPITopic(w http.ResponseWriter, r *http.Request) {
-	topic, res, cat, err := s.topicSearch(r)
-	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	s.writeJSON(w, r, http.StatusOK, apiTopicResult{Topic: newAPITopic(*topic), apiResult: newAPIResult(res, cat)})
-}
-
-// topicSearch finds the topic r's path names and runs the search r's
-// parameters ask for within it.
-func (s *Server) topicSearch(r *http.Request) (*search.Topic, *search.Result, catalogue, error) {
-	name, err := pathVar(r, "direction")
-	if err != nil {
-		return nil, nil, nil, err
-	}
+func (s *Server) handleAPITopic(w http.ResponseWriter, r *http.Request, se *search.Searcher) error {
+	// The parameters first: a bad one is a 400 even for an unknown topic.
 	p, err := ParseParams(r.URL.Query())
 	if err != nil {
-		return nil, nil, nil, err
+		return err
 	}
-	se, err := s.current()
+	topic, err := loadTopic(r, se)
 	if err != nil {
-		return nil, nil, nil, err
-	}
-	topic, err := se.Topic(r.Context(), name)
-	if err != nil {
-		return nil, nil, nil, err
+		return err
 	}
 	res, cat, err := runSearch(r.Context(), se, p, topic.Name)
 	if err != nil {
-		return nil, nil, nil, err
+		return err
 	}
-	return topic, res, cat, nil
+	s.writeJSON(w, r, http.StatusOK, apiTopicResult{Topic: newAPITopic(*topic), apiResult: newAPIResult(res, cat)})
+	return nil
 }
 
-func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) {
-	se, err := s.current()
-	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
+func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request, se *search.Searcher) error {
 	issues, err := se.Issues(r.Context())
 	if err != nil {
-		s.writeError(w, r, err)
-		return
+		return err
 	}
 	out := struct {
 		Status   string `json:"status"`
@@ -283,6 +232,25 @@ func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) {
 		out.Passages += iss.Passages
 	}
 	s.writeJSON(w, r, http.StatusOK, out)
+	return nil
+}
+
+// loadIssue loads the issue whose running number r's path holds.
+func loadIssue(r *http.Request, se *search.Searcher) (*search.IssueSummary, []zhengce.Passage, error) {
+	running, err := runningVar(r)
+	if err != nil {
+		return nil, nil, err
+	}
+	return se.Issue(r.Context(), running)
+}
+
+// loadTopic loads the research direction r's path names.
+func loadTopic(r *http.Request, se *search.Searcher) (*search.Topic, error) {
+	name, err := pathVar(r, "direction")
+	if err != nil {
+		return nil, err
+	}
+	return se.Topic(r.Context(), name)
 }
 
 // pathVar is a path variable, decoded: routes match the encoded path.

@@ -52,26 +52,14 @@ type atomFeed struct {
 	Entries  []*feeds.AtomEntry `xml:"entry"`
 }
 
-func (s *Server) handleTopicFeed(w http.ResponseWriter, r *http.Request) {
-	name, err := pathVar(r, "direction")
+func (s *Server) handleTopicFeed(w http.ResponseWriter, r *http.Request, se *search.Searcher) error {
+	topic, err := loadTopic(r, se)
 	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	se, err := s.current()
-	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	topic, err := se.Topic(r.Context(), name)
-	if err != nil {
-		s.writeError(w, r, err)
-		return
+		return err
 	}
 	p, err := ParseParams(r.URL.Query())
 	if err != nil {
-		s.writeError(w, r, err)
-		return
+		return err
 	}
 	self := p.link(feedURL(topic.Name))
 	if p.Size == 0 {
@@ -79,8 +67,7 @@ func (s *Server) handleTopicFeed(w http.ResponseWriter, r *http.Request) {
 	}
 	res, cat, err := runSearch(r.Context(), se, p, topic.Name)
 	if err != nil {
-		s.writeError(w, r, err)
-		return
+		return err
 	}
 
 	base := s.baseURL(r)
@@ -126,12 +113,12 @@ func (s *Server) handleTopicFeed(w http.ResponseWriter, r *http.Request) {
 	enc := xml.NewEncoder(&buf)
 	enc.Indent("", "  ")
 	if err := enc.Encode(out); err != nil {
-		s.writeError(w, r, err)
-		return
+		return err
 	}
 	buf.WriteString("\n")
 	w.Header().Set("Content-Type", "application/atom+xml; charset=utf-8")
 	w.Write(buf.Bytes())
+	return nil
 }
 
 func feedItem(h search.Hit, base, authority string, cat catalogue) *feeds.Item {

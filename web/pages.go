@@ -115,39 +115,56 @@ type topicView struct {
 // (search.Highlight).
 func highlight(h search.Hit) template.HTML { return template.HTML(h.Highlight) }
 
-func (s *Server) handleSearchPage(w http.ResponseWriter, r *http.Request) {
+func (s *Server) handleSearchPage(w http.ResponseWriter, r *http.Request, se *search.Searcher) error {
 	page := &searchPage{layout: s.layout("检索", "search"), Action: "/", Placeholder: "检索词，如：技能人才评价 人社部"}
-	p, err := ParseParams(r.URL.Query())
-	if err != nil {
-		s.searchPageError(w, r, page, err)
-		return
+	if err := page.search(r, se, ""); err != nil {
+		return s.formError(w, r, page, err)
 	}
-	page.Params = p
-	if p.Query != "" {
-		page.Title = p.Query + " · 检索"
+	if page.Params.Query != "" {
+		page.Title = page.Params.Query + " · 检索"
 	}
-	se, err := s.current()
-	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	res, cat, err := runSearch(r.Context(), se, p, "")
-	if err != nil {
-		s.searchPageError(w, r, page, err)
-		return
-	}
-	page.fill(res, cat)
 	s.render(w, r, http.StatusOK, "search.html", page)
+	return nil
 }
 
-// searchPageError shows a search page whose request was wrong with its form
-// and the message, status 400; any other error gets the error page.
-func (s *Server) searchPageError(w http.ResponseWriter, r *http.Request, page *searchPage, err error) {
-	code, msg := s.status(r, err)
-	if code != http.StatusBadRequest {
-		s.renderError(w, r, code, msg)
-		return
+func (s *Server) handleTopicPage(w http.ResponseWriter, r *http.Request, se *search.Searcher) error {
+	topic, err := loadTopic(r, se)
+	if err != nil {
+		return err
 	}
+	page := s.topicPage(*topic, se.TopicSubject(topic.Name))
+	if err := page.search(r, se, topic.Name); err != nil {
+		return s.formError(w, r, page, err)
+	}
+	s.render(w, r, http.StatusOK, "topic.html", page)
+	return nil
+}
+
+// search runs the search r's parameters ask for, within topic if it is not
+// "", and lays the result out.
+func (page *searchPage) search(r *http.Request, se *search.Searcher, topic string) error {
+	p, err := ParseParams(r.URL.Query())
+	if err != nil {
+		return err
+	}
+	page.Params = p
+	res, cat, err := runSearch(r.Context(), se, p, topic)
+	if err != nil {
+		return err
+	}
+	page.fill(res, cat)
+	return nil
+}
+
+// formError shows a bad request on its search page, the form kept with the
+// message (status 400), and returns nil; any other error it returns, for
+// the error page. It tests the code rather than the status so that status,
+// which logs, runs once per error.
+func (s *Server) formError(w http.ResponseWriter, r *http.Request, page *searchPage, err error) error {
+	if zhengce.ErrorCode(err) != zhengce.EINVALID {
+		return err
+	}
+	code, msg := s.status(r, err)
 	if page.Params.Query == "" {
 		// Keep what was typed in the box, whatever else was wrong.
 		if q := r.URL.Query()[ParamQuery]; len(q) > 0 && utf8.ValidString(q[0]) {
@@ -163,45 +180,14 @@ func (s *Server) searchPageError(w http.ResponseWriter, r *http.Request, page *s
 		tmpl = "topic.html"
 	}
 	s.render(w, r, code, tmpl, page)
+	return nil
 }
 
-func (s *Server) handleTopicPage(w http.ResponseWriter, r *http.Request) {
-	name, err := pathVar(r, "direction")
-	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	se, err := s.current()
-	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	topic, err := se.Topic(r.Context(), name)
-	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	page := s.topicPage(*topic)
-	p, err := ParseParams(r.URL.Query())
-	if err != nil {
-		s.searchPageError(w, r, page, err)
-		return
-	}
-	page.Params = p
-	res, cat, err := runSearch(r.Context(), se, p, topic.Name)
-	if err != nil {
-		s.searchPageError(w, r, page, err)
-		return
-	}
-	page.fill(res, cat)
-	s.render(w, r, http.StatusOK, "topic.html", page)
-}
-
-func (s *Server) topicPage(t search.Topic) *searchPage {
+func (s *Server) topicPage(t search.Topic, subject string) *searchPage {
 	page := &searchPage{
 		layout: s.layout(t.Name+" · 研究方向", "topics"),
 		Action: topicURL(t.Name), Placeholder: "在这一方向中检索",
-		Topic: &topicView{Name: t.Name, Subject: search.TopicSubject(t.Name), Passages: t.Passages},
+		Topic: &topicView{Name: t.Name, Subject: subject, Passages: t.Passages},
 	}
 	for _, ref := range t.Issues {
 		page.Topic.Issues = append(page.Topic.Issues, issueLink{Label: search.IssueLabel(ref), URL: issueURL(ref.Running)})
@@ -480,16 +466,10 @@ type issueListItem struct {
 	Passages int
 }
 
-func (s *Server) handleIssuesPage(w http.ResponseWriter, r *http.Request) {
-	se, err := s.current()
-	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
+func (s *Server) handleIssuesPage(w http.ResponseWriter, r *http.Request, se *search.Searcher) error {
 	issues, err := se.Issues(r.Context())
 	if err != nil {
-		s.writeError(w, r, err)
-		return
+		return err
 	}
 	page := issuesPage{layout: s.layout("各期", "issues")}
 	for _, iss := range issues {
@@ -506,6 +486,7 @@ func (s *Server) handleIssuesPage(w http.ResponseWriter, r *http.Request) {
 		page.Issues = append(page.Issues, item)
 	}
 	s.render(w, r, http.StatusOK, "issues.html", page)
+	return nil
 }
 
 // One issue, as the bulletin reads.
@@ -538,29 +519,19 @@ type issueEntry struct {
 	TopicURL  string // a research direction's page
 }
 
-func (s *Server) handleIssuePage(w http.ResponseWriter, r *http.Request) {
-	running, err := runningVar(r)
+func (s *Server) handleIssuePage(w http.ResponseWriter, r *http.Request, se *search.Searcher) error {
+	sum, passages, err := loadIssue(r, se)
 	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	se, err := s.current()
-	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	sum, passages, err := se.Issue(r.Context(), running)
-	if err != nil {
-		s.writeError(w, r, err)
-		return
+		return err
 	}
 	page := issuePage{
 		layout: s.layout(search.IssueLabel(zhengce.IssueRef{Number: sum.Number, Running: sum.Running, Date: sum.Date}), "issues"),
-		Issue:  sum, PlainURL: issueURL(running),
+		Issue:  sum, PlainURL: issueURL(sum.Running),
 	}
 	code := http.StatusOK
 	// ?q= marks the query's words in the passages that match, so that a hit
-	// opened from a search shows why it matched.
+	// opened from a search shows why it matched; a bad one still shows the
+	// issue, with the message.
 	marks := map[string]search.Hit{}
 	if qs := r.URL.Query()[ParamQuery]; len(qs) > 0 {
 		q := strings.TrimSpace(qs[0])
@@ -569,21 +540,20 @@ func (s *Server) handleIssuePage(w http.ResponseWriter, r *http.Request) {
 			err = invalid(ParamQuery, "given %d times, give it once", len(qs))
 		}
 		if err == nil && q != "" {
-			marks, err = matchesInIssue(r, se, q, running)
+			marks, err = matchesInIssue(r, se, q, sum.Running)
 		}
-		if err != nil {
-			c, msg := s.status(r, err)
-			if c != http.StatusBadRequest {
-				s.renderError(w, r, c, msg)
-				return
-			}
-			code, page.Error = c, msg
-		} else {
+		switch {
+		case zhengce.ErrorCode(err) == zhengce.EINVALID:
+			code, page.Error = s.status(r, err)
+		case err != nil:
+			return err
+		default:
 			page.Query, page.Matches = q, len(marks)
 		}
 	}
 	page.Parts = issueParts(sum, passages, marks)
 	s.render(w, r, code, "issue.html", page)
+	return nil
 }
 
 // matchesInIssue finds the passages of one issue that match q.
@@ -687,16 +657,10 @@ type topicListItem struct {
 	Issues          []issueLink
 }
 
-func (s *Server) handleTopicsPage(w http.ResponseWriter, r *http.Request) {
-	se, err := s.current()
-	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
+func (s *Server) handleTopicsPage(w http.ResponseWriter, r *http.Request, se *search.Searcher) error {
 	topics, err := se.Topics(r.Context())
 	if err != nil {
-		s.writeError(w, r, err)
-		return
+		return err
 	}
 	page := topicsPage{layout: s.layout("研究方向", "topics")}
 	for _, t := range topics {
@@ -707,4 +671,5 @@ func (s *Server) handleTopicsPage(w http.ResponseWriter, r *http.Request) {
 		page.Topics = append(page.Topics, item)
 	}
 	s.render(w, r, http.StatusOK, "topics.html", page)
+	return nil
 }

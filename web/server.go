@@ -106,8 +106,8 @@ func (s *Server) Handler() http.Handler { return s.handler }
 // it (pathVar).
 func (s *Server) routes() *mux.Router {
 	r := mux.NewRouter().UseEncodedPath().StrictSlash(true)
-	get := func(path string, h http.HandlerFunc) {
-		r.Handle(path, h).Methods(http.MethodGet, http.MethodHead)
+	get := func(path string, h handler) {
+		r.Handle(path, s.handle(h)).Methods(http.MethodGet, http.MethodHead)
 	}
 	get("/", s.handleSearchPage)
 	get("/issues", s.handleIssuesPage)
@@ -115,7 +115,8 @@ func (s *Server) routes() *mux.Router {
 	get("/topics", s.handleTopicsPage)
 	get("/topics/{direction}", s.handleTopicPage)
 	get("/topics/{direction}/feed.atom", s.handleTopicFeed)
-	get("/static/{file}", s.handleStatic)
+	// The assets need no index.
+	r.HandleFunc("/static/{file}", s.handleStatic).Methods(http.MethodGet, http.MethodHead)
 
 	get("/api/search", s.handleAPISearch)
 	get("/api/issues", s.handleAPIIssues)
@@ -129,7 +130,26 @@ func (s *Server) routes() *mux.Router {
 	return r
 }
 
-// current returns the searcher a request works with from start to end.
+// handler answers a request with se, the searcher it works with from start
+// to end. It returns an error instead of answering with one, and only
+// before it has written anything.
+type handler func(w http.ResponseWriter, r *http.Request, se *search.Searcher) error
+
+// handle adapts h to net/http: the one place a handler's searcher is loaded
+// and its error answered (writeError, which maps it with status).
+func (s *Server) handle(h handler) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		se, err := s.current()
+		if err == nil {
+			err = h(w, r, se)
+		}
+		if err != nil {
+			s.writeError(w, r, err)
+		}
+	}
+}
+
+// current returns the searcher the server answers with now.
 func (s *Server) current() (*search.Searcher, error) {
 	se := s.searcher.Load()
 	if se == nil {

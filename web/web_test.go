@@ -856,8 +856,10 @@ func TestSetSearcher(t *testing.T) {
 	cancel()
 	wg.Wait()
 	ts.SetSearcher(nil)
-	if r := ts.get(t, "/api/search"); r.code != http.StatusServiceUnavailable {
-		t.Errorf("no searcher: status %d, want 503", r.code)
+	for _, target := range []string{"/api/search", "/healthz", "/", "/issues/89", topicPath + "/feed.atom"} {
+		if r := ts.get(t, target); r.code != http.StatusServiceUnavailable {
+			t.Errorf("no searcher: %s: status %d, want 503", target, r.code)
+		}
 	}
 }
 
