@@ -9,19 +9,22 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"time"
 	"unicode/utf8"
 
 	"zhengce"
+	"zhengce/indexer/docx"
 )
 
 // MaxFileSize is the largest file ParseFile reads. An issue is a few tens
 // of kilobytes; anything near this is not an issue.
 const MaxFileSize = 20 << 20
 
-// ParseFile reads, decodes and parses one issue file. Issue.Source is path.
+// ParseFile reads, decodes and parses one issue file: exported text, or a
+// Word document when the name ends in .docx. Issue.Source is path.
 func ParseFile(path string) (*zhengce.Issue, error) {
 	fi, err := os.Stat(path)
 	if errors.Is(err, fs.ErrNotExist) {
@@ -40,16 +43,45 @@ func ParseFile(path string) (*zhengce.Issue, error) {
 	case fi.Size() > MaxFileSize:
 		return nil, errorf(path, 0, "file is %.1f MB, over the %d MB limit for an issue", float64(fi.Size())/(1<<20), MaxFileSize>>20)
 	}
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return nil, fmt.Errorf("parse %s: %w", path, err)
+	var iss *zhengce.Issue
+	if strings.EqualFold(filepath.Ext(path), ".docx") {
+		iss, err = parseDocx(path)
+	} else {
+		var data []byte
+		if data, err = os.ReadFile(path); err != nil {
+			return nil, fmt.Errorf("parse %s: %w", path, err)
+		}
+		iss, err = Parse(path, data)
 	}
-	iss, err := Parse(path, data)
 	if err != nil {
 		return nil, err
 	}
 	iss.Source = path
 	return iss, nil
+}
+
+// parseDocx reads the paragraphs of a Word document (see package docx) and
+// parses them as lines, a paragraph with line breaks being several: a .docx
+// and a .txt of the same issue give the same issue. A file that is not a
+// readable .docx is a *ParseError naming it.
+func parseDocx(path string) (*zhengce.Issue, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("parse %s: %w", path, err)
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return nil, fmt.Errorf("parse %s: %w", path, err)
+	}
+	paras, err := docx.Paragraphs(f, fi.Size())
+	if err != nil {
+		if errors.Is(err, docx.ErrNotDocx) || errors.Is(err, docx.ErrDamaged) || errors.Is(err, docx.ErrTooLarge) {
+			return nil, errorf(path, 0, "%v", err)
+		}
+		return nil, fmt.Errorf("parse %s: %w", path, err)
+	}
+	return ParseLines(path, docx.Lines(paras))
 }
 
 // Parse decodes data (see Decode) and parses it. name is used in errors.
