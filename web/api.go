@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"time"
 
 	"github.com/gorilla/mux"
 
@@ -218,16 +219,19 @@ func (s *Server) handleAPITopic(w http.ResponseWriter, r *http.Request, se *sear
 	return nil
 }
 
-func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request, se *search.Searcher) error {
-	issues, err := se.Issues(r.Context())
+// handleHealth answers the generation of the index served and what it holds.
+func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request, g *Generation) error {
+	issues, err := g.Searcher.Issues(r.Context())
 	if err != nil {
 		return err
 	}
 	out := struct {
-		Status   string `json:"status"`
-		Passages int    `json:"passages"`
-		Issues   int    `json:"issues"`
-	}{Status: "ok", Issues: len(issues)}
+		Status     string    `json:"status"`
+		Generation string    `json:"generation"`
+		Passages   int       `json:"passages"`
+		Issues     int       `json:"issues"`
+		OpenedAt   time.Time `json:"opened_at,omitzero"`
+	}{Status: "ok", Generation: g.Name, Issues: len(issues), OpenedAt: g.OpenedAt}
 	for _, iss := range issues {
 		out.Passages += iss.Passages
 	}

@@ -12,7 +12,7 @@
 //	/topics/{direction}/feed.atom  the direction's Atom feed
 //	/api/search                    the search as JSON
 //	/api/issues, /api/issues/{running}, /api/topics, /api/topics/{direction}
-//	/healthz                       {"status":"ok","passages":N,"issues":M}
+//	/healthz                       {"status":"ok","generation":"index.g000007","passages":N,"issues":M,"opened_at":…}
 //	/static/{file}                 the embedded stylesheet and script
 //
 // The search, topic and feed routes take the same parameters (ParseParams):
@@ -67,33 +67,116 @@ type Config struct {
 	Logger *slog.Logger
 }
 
-// Server serves one searcher at a time; SetSearcher swaps it while serving.
+// Server serves one generation of the index at a time; Publish swaps it
+// while serving.
 type Server struct {
-	cfg      Config
-	log      *slog.Logger
-	searcher atomic.Pointer[search.Searcher]
-	pages    map[string]*template.Template
-	static   map[string]staticFile
-	handler  http.Handler
+	cfg     Config
+	log     *slog.Logger
+	current atomic.Pointer[generation] // nil: no index
+	pages   map[string]*template.Template
+	static  map[string]staticFile
+	handler http.Handler
 }
 
-// New returns a server over s.
+// Generation is what the server answers with: a searcher, and which
+// generation of the index it searches, for /healthz.
+type Generation struct {
+	Searcher *search.Searcher
+	// Name is the index generation's name (index.g000007, see
+	// indexer.LiveGeneration); "" if unknown.
+	Name string
+	// OpenedAt is when the index was opened; zero if unknown.
+	OpenedAt time.Time
+}
+
+// New returns a server over s; s may be nil, and a generation published
+// later (Publish).
 func New(cfg Config, s *search.Searcher) *Server {
 	cfg.BaseURL = strings.TrimRight(cfg.BaseURL, "/")
 	srv := &Server{cfg: cfg, log: cfg.Logger}
 	if srv.log == nil {
 		srv.log = slog.Default()
 	}
-	srv.searcher.Store(s)
+	srv.SetSearcher(s)
 	srv.pages = parseTemplates()
 	srv.static = loadStatic()
 	srv.handler = securityHeaders(srv.recoverPanics(srv.routes()))
 	return srv
 }
 
-// SetSearcher makes the server answer with s from the next request on. A
-// request in progress keeps the searcher it started with.
-func (s *Server) SetSearcher(se *search.Searcher) { s.searcher.Store(se) }
+// Publish makes the server answer with g from the next request on (with
+// none, every request a 503, if g.Searcher is nil). A request in progress
+// keeps the generation it started with to its end.
+//
+// Publish returns a channel that is closed once no request uses the
+// generation it replaced any more, and none ever will: only then may the
+// caller close that generation's index. It is closed already if there was
+// none or no request was using it.
+func (s *Server) Publish(g Generation) (drained <-chan struct{}) {
+	var next *generation
+	if g.Searcher != nil {
+		next = &generation{Generation: g, drained: make(chan struct{})}
+	}
+	// The new generation is visible before the old is retired, so that a
+	// request that finds the old one retired finds the new one on its retry.
+	prev := s.current.Swap(next)
+	if prev == nil {
+		return closed
+	}
+	prev.retire()
+	return prev.drained
+}
+
+// SetSearcher publishes se as a generation without a name (Publish).
+func (s *Server) SetSearcher(se *search.Searcher) (drained <-chan struct{}) {
+	return s.Publish(Generation{Searcher: se})
+}
+
+var closed = func() chan struct{} { c := make(chan struct{}); close(c); return c }()
+
+// generation is a published Generation and the requests using it.
+//
+// refs counts the requests that hold it, and a high bit (retired) says it has
+// been retired (replaced): from then on no request may acquire it, and the
+// request that brings the count to zero, or retire if none holds it,
+// closes drained. Both live in one word so that acquiring (checking the
+// bit and counting in) is one compare-and-swap: a request cannot count
+// itself in after the generation was found drained.
+type generation struct {
+	Generation
+	refs    atomic.Int64
+	drained chan struct{}
+}
+
+const retired = int64(1) << 62
+
+// acquire counts a request in; false if the generation is retired.
+func (g *generation) acquire() bool {
+	for {
+		n := g.refs.Load()
+		if n&retired != 0 {
+			return false
+		}
+		if g.refs.CompareAndSwap(n, n+1) {
+			return true
+		}
+	}
+}
+
+// release counts a request out.
+func (g *generation) release() {
+	if g.refs.Add(-1) == retired {
+		close(g.drained)
+	}
+}
+
+// retire marks the generation replaced. Only Publish calls it, once per
+// generation: the one that swapped it out.
+func (g *generation) retire() {
+	if g.refs.Or(retired) == 0 {
+		close(g.drained)
+	}
+}
 
 // Handler returns the server's router (a gorilla/mux router), wrapped so
 // that every answer, a 404 or 405 too, carries the security headers and a
@@ -123,7 +206,7 @@ func (s *Server) routes() *mux.Router {
 	get("/api/issues/{running:[0-9]+}", s.handleAPIIssue)
 	get("/api/topics", s.handleAPITopics)
 	get("/api/topics/{direction}", s.handleAPITopic)
-	get("/healthz", s.handleHealth)
+	r.Handle("/healthz", s.handleGen(s.handleHealth)).Methods(http.MethodGet, http.MethodHead)
 
 	r.NotFoundHandler = http.HandlerFunc(s.handleNotFound)
 	r.MethodNotAllowedHandler = http.HandlerFunc(s.handleMethodNotAllowed)
@@ -135,13 +218,26 @@ func (s *Server) routes() *mux.Router {
 // before it has written anything.
 type handler func(w http.ResponseWriter, r *http.Request, se *search.Searcher) error
 
-// handle adapts h to net/http: the one place a handler's searcher is loaded
-// and its error answered (writeError, which maps it with status).
+// handle adapts h to net/http (handleGen).
 func (s *Server) handle(h handler) http.HandlerFunc {
+	return s.handleGen(func(w http.ResponseWriter, r *http.Request, g *Generation) error {
+		return h(w, r, g.Searcher)
+	})
+}
+
+// genHandler is a handler that needs to know which generation it answers
+// with.
+type genHandler func(w http.ResponseWriter, r *http.Request, g *Generation) error
+
+// handleGen adapts h to net/http: the one place a handler's generation is
+// acquired, held until the handler returns, and its error answered
+// (writeError, which maps it with status).
+func (s *Server) handleGen(h genHandler) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		se, err := s.current()
+		g, err := s.acquire()
 		if err == nil {
-			err = h(w, r, se)
+			defer g.release()
+			err = h(w, r, &g.Generation)
 		}
 		if err != nil {
 			s.writeError(w, r, err)
@@ -149,13 +245,19 @@ func (s *Server) handle(h handler) http.HandlerFunc {
 	}
 }
 
-// current returns the searcher the server answers with now.
-func (s *Server) current() (*search.Searcher, error) {
-	se := s.searcher.Load()
-	if se == nil {
-		return nil, errNoSearcher
+// acquire returns the generation the server answers with now, counted in
+// until its release. A generation retired between loading it and counting
+// in has been replaced already, so loading again finds its successor.
+func (s *Server) acquire() (*generation, error) {
+	for {
+		g := s.current.Load()
+		if g == nil {
+			return nil, errNoSearcher
+		}
+		if g.acquire() {
+			return g, nil
+		}
 	}
-	return se, nil
 }
 
 var errNoSearcher = errors.New("no index is loaded")

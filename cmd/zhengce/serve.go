@@ -11,7 +11,9 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"sync"
 	"syscall"
+	"time"
 
 	"zhengce/indexer"
 	"zhengce/search"
@@ -25,6 +27,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	corpus := fs.String("corpus", "corpus", "folder of issue files (*.txt), to build a missing index from")
 	data := fs.String("data", "", "folder of the data files: dict.txt, aliases.toml, areas.toml (default CORPUS/data)")
 	baseURL := fs.String("base-url", "", "the site's public URL (https://host), for the feeds' links and entry IDs (default: each request's host)")
+	watch := fs.Duration("watch", 2*time.Second, "how often to check whether the index changed on disk (0: only on SIGHUP)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -39,41 +42,219 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			return errUsage
 		}
 	}
+	if *watch < 0 {
+		fmt.Fprintf(stderr, "zhengce serve: -watch %v is negative\n", *watch)
+		return errUsage
+	}
 	if *data == "" {
 		*data = filepath.Join(*corpus, "data")
 	}
 
-	if _, err := os.Stat(*index); errors.Is(err, os.ErrNotExist) {
-		fmt.Fprintf(stderr, "zhengce serve: no index at %s: building it from %s first\n", *index, *corpus)
-		st, err := indexer.Build(*corpus, *data, *index)
+	// SIGHUP: look at the index now.
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP)
+	defer signal.Stop(hup)
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	return serve(ctx, serveConfig{
+		addr: *addr, index: *index, corpus: *corpus, data: *data, baseURL: *baseURL,
+		watch: *watch, reload: hup,
+	}, stderr)
+}
+
+// serveConfig is what `zhengce serve` was asked for.
+type serveConfig struct {
+	addr, index, corpus, data, baseURL string
+	// watch is how often to check the index's generation; 0: never.
+	watch time.Duration
+	// reload asks to reopen the index now (SIGHUP).
+	reload <-chan os.Signal
+}
+
+// serve serves cfg.index until ctx is done, following the index: when its
+// generation changes on disk (checked every cfg.watch) or on cfg.reload,
+// it opens the new one and swaps it in; requests in flight finish on the
+// old one, which is closed after them.
+func serve(ctx context.Context, cfg serveConfig, stderr io.Writer) error {
+	if _, err := os.Stat(cfg.index); errors.Is(err, os.ErrNotExist) {
+		fmt.Fprintf(stderr, "zhengce serve: no index at %s: building it from %s first\n", cfg.index, cfg.corpus)
+		st, err := indexer.Build(cfg.corpus, cfg.data, cfg.index)
 		if err != nil {
 			return err
 		}
 		fmt.Fprintf(stderr, "zhengce serve: indexed %d issues, %d passages in %.2f s\n", st.Issues, st.Passages, st.Duration.Seconds())
 	}
-	idx, err := indexer.Open(*index)
-	if err != nil {
-		return err
-	}
-	defer idx.Close()
-	aliases, err := idx.Aliases()
-	if err != nil {
-		return err
-	}
-
 	log := slog.New(slog.NewTextHandler(stderr, nil))
-	srv := web.New(web.Config{BaseURL: *baseURL, Logger: log}, search.New(idx, aliases))
-	ln, err := net.Listen("tcp", *addr)
+	srv := web.New(web.Config{BaseURL: cfg.baseURL, Logger: log}, nil)
+	rl := &reloader{index: cfg.index, srv: srv, stderr: stderr}
+	if err := rl.load(ctx); err != nil {
+		return err
+	}
+	defer rl.close()
+
+	ln, err := net.Listen("tcp", cfg.addr)
 	if err != nil {
 		return err
 	}
 	fmt.Fprintf(stderr, "zhengce serve: listening on http://%s/\n", ln.Addr())
 
-	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	if err := web.Serve(ctx, ln, srv.Handler(), log); err != nil {
+	rctx, stopReloading := context.WithCancel(ctx)
+	reloading := make(chan struct{})
+	go func() {
+		defer close(reloading)
+		rl.follow(rctx, cfg.watch, cfg.reload)
+	}()
+	err = web.Serve(ctx, ln, srv.Handler(), log)
+	stopReloading()
+	<-reloading
+	if err != nil {
 		return err
 	}
 	fmt.Fprintln(stderr, "zhengce serve: stopped")
 	return nil
+}
+
+// reloader keeps the server on the index's live generation. Only one
+// goroutine at a time uses it: serve, then the follow goroutine, then
+// serve's close.
+type reloader struct {
+	index  string
+	srv    *web.Server
+	stderr io.Writer
+
+	served *indexer.Index // the generation the server answers with
+	failed string         // the last generation that failed to open, logged once
+
+	retiring sync.WaitGroup // closers of replaced generations, waiting for their requests
+}
+
+// follow checks the index every watch (if not 0) and on every reload
+// until ctx is done.
+func (rl *reloader) follow(ctx context.Context, watch time.Duration, reload <-chan os.Signal) {
+	var tick <-chan time.Time
+	if watch > 0 {
+		t := time.NewTicker(watch)
+		defer t.Stop()
+		tick = t.C
+	}
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick:
+			rl.check(ctx, false)
+		case <-reload:
+			rl.check(ctx, true)
+		}
+	}
+}
+
+// check compares the index's live generation with the one served and
+// loads it if it differs. forced (SIGHUP) reopens it even if not, and
+// reports a failure again.
+func (rl *reloader) check(ctx context.Context, forced bool) {
+	live, err := indexer.LiveGeneration(rl.index)
+	if err != nil {
+		rl.failure("", forced, err)
+		return
+	}
+	if live == rl.served.Generation && !forced {
+		rl.failed = ""
+		return
+	}
+	if err := rl.load(ctx); err != nil {
+		rl.failure(live, forced, err)
+	}
+}
+
+// failure reports that the index could not be loaded, once per
+// generation unless forced; the server goes on with the one it has.
+func (rl *reloader) failure(gen string, forced bool, err error) {
+	key := gen
+	if gen == "" {
+		key = err.Error()
+	}
+	if key == rl.failed && !forced {
+		return
+	}
+	rl.failed = key
+	if gen == "" {
+		gen = "the index"
+	}
+	fmt.Fprintf(rl.stderr, "zhengce serve: cannot load %s, still serving %s: %v\n", gen, rl.served.Generation, err)
+}
+
+// load opens the index's live generation and publishes it, and closes the
+// one it replaces once that one's requests are done. On an error the
+// server goes on with the generation it had.
+func (rl *reloader) load(ctx context.Context) error {
+	idx, err := indexer.Open(rl.index)
+	if err != nil {
+		return err
+	}
+	se, n, err := searcher(ctx, idx)
+	if err != nil {
+		idx.Close()
+		return fmt.Errorf("%s: %w", idx.Generation, err)
+	}
+	prev := rl.served
+	drained := rl.srv.Publish(web.Generation{Searcher: se, Name: idx.Generation, OpenedAt: time.Now()})
+	rl.served = idx
+	rl.failed = ""
+	fmt.Fprintf(rl.stderr, "zhengce serve: serving %s (%d passages)\n", idx.Generation, n)
+	if prev != nil {
+		rl.retire(prev, drained)
+	}
+	return nil
+}
+
+// searcher makes a Searcher over idx, reading the catalogue through it so
+// that an index that cannot answer is refused before it is served; n is
+// the number of passages.
+func searcher(ctx context.Context, idx *indexer.Index) (se *search.Searcher, n int, err error) {
+	aliases, err := idx.Aliases()
+	if err != nil {
+		return nil, 0, err
+	}
+	se = search.New(idx, aliases)
+	issues, err := se.Issues(ctx)
+	if err != nil {
+		return nil, 0, err
+	}
+	for _, iss := range issues {
+		n += iss.Passages
+	}
+	return se, n, nil
+}
+
+// retire closes idx once the requests that use it are done.
+func (rl *reloader) retire(idx *indexer.Index, drained <-chan struct{}) {
+	rl.retiring.Add(1)
+	go func() {
+		defer rl.retiring.Done()
+		<-drained
+		idx.Close()
+	}()
+}
+
+// close stops serving: it unpublishes the index, waits for the requests
+// still using any generation, and closes them. web.Serve has returned, so
+// no request waits but one that outlived its shutdown; for those it waits
+// web.ShutdownTimeout at most and leaves the index open.
+func (rl *reloader) close() {
+	if rl.served == nil {
+		return
+	}
+	rl.retire(rl.served, rl.srv.SetSearcher(nil))
+	rl.served = nil
+	done := make(chan struct{})
+	go func() {
+		rl.retiring.Wait()
+		close(done)
+	}()
+	select {
+	case <-done:
+	case <-time.After(web.ShutdownTimeout):
+		fmt.Fprintln(rl.stderr, "zhengce serve: requests still running at exit; their index is closed when they finish")
+	}
 }

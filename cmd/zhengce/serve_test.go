@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -14,6 +15,7 @@ import (
 	"regexp"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -50,11 +52,20 @@ type serving struct {
 // it says where it listens.
 func startServe(t *testing.T, args ...string) *serving {
 	t.Helper()
+	return startServeFunc(t, func(ctx context.Context, stderr io.Writer) int {
+		var stdout syncBuffer
+		return run(ctx, append([]string{"serve", "-addr", "127.0.0.1:0"}, args...), &stdout, stderr)
+	})
+}
+
+// startServeFunc runs serve, a `zhengce serve` returning its exit status,
+// and waits until it says where it listens.
+func startServeFunc(t *testing.T, serve func(ctx context.Context, stderr io.Writer) int) *serving {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	s := &serving{stderr: &syncBuffer{}, cancel: cancel, done: make(chan int, 1)}
-	var stdout syncBuffer
 	go func() {
-		s.done <- run(ctx, append([]string{"serve", "-addr", "127.0.0.1:0"}, args...), &stdout, s.stderr)
+		s.done <- serve(ctx, s.stderr)
 	}()
 	t.Cleanup(func() { s.stop(t) })
 	deadline := time.After(60 * time.Second)
@@ -198,5 +209,276 @@ func TestServeUsage(t *testing.T) {
 	}
 	if code, stdout, _ := cli(t, "help"); code != 0 || !strings.Contains(stdout, "zhengce serve") {
 		t.Errorf("the usage does not mention serve")
+	}
+}
+
+// health is what /healthz answers.
+type health struct {
+	Status     string `json:"status"`
+	Generation string `json:"generation"`
+	Passages   int    `json:"passages"`
+	Issues     int    `json:"issues"`
+}
+
+func (s *serving) health(t *testing.T) health {
+	t.Helper()
+	code, body := s.get(t, "/healthz")
+	var h health
+	if err := json.Unmarshal([]byte(body), &h); code != 200 || err != nil || h.Status != "ok" {
+		t.Fatalf("/healthz: %d %s", code, body)
+	}
+	return h
+}
+
+// waitHealth polls /healthz until ok says yes, for 20 s at most.
+func (s *serving) waitHealth(t *testing.T, what string, ok func(health) bool) health {
+	t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		h := s.health(t)
+		if ok(h) {
+			return h
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%s: /healthz still says %+v after 20 s\n%s", what, h, s.stderr.String())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// waitLog waits until serve has logged line n times, for 10 s at most.
+func (s *serving) waitLog(t *testing.T, line string, n int) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for strings.Count(s.stderr.String(), line) < n {
+		if time.Now().After(deadline) {
+			t.Fatalf("serve did not log %q %d times within 10 s:\n%s", line, n, s.stderr.String())
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// total is the number of hits /api/search?QUERY answers, which must be a 200.
+func (s *serving) total(t *testing.T, query string) int {
+	t.Helper()
+	code, body := s.get(t, "/api/search?"+query)
+	var res struct {
+		Total int `json:"total"`
+	}
+	if err := json.Unmarshal([]byte(body), &res); code != 200 || err != nil {
+		t.Fatalf("/api/search?%s: %d %.300s", query, code, body)
+	}
+	return res.Total
+}
+
+// followCorpus is a corpus of the shipped issue and its index, built with
+// `zhengce index`.
+func followCorpus(t *testing.T) (corpus, index string) {
+	t.Helper()
+	dir := t.TempDir()
+	corpus = filepath.Join(dir, "corpus")
+	if err := copyFiles(corpus, shippedIssue); err != nil {
+		t.Fatal(err)
+	}
+	index = filepath.Join(dir, "data", "index")
+	reindex(t, corpus, index)
+	return corpus, index
+}
+
+func reindex(t *testing.T, corpus, index string) {
+	t.Helper()
+	if code, _, stderr := cli(t, "index", "-corpus", corpus, "-data", dataDir, "-index", index); code != 0 {
+		t.Fatalf("zhengce index exited %d: %s", code, stderr)
+	}
+}
+
+// pointAt swaps the index path to the generation directory gen beside it,
+// as a writer does.
+func pointAt(t *testing.T, index, gen string) {
+	t.Helper()
+	tmp := index + ".test-link"
+	if err := os.Symlink(gen, tmp); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Rename(tmp, index); err != nil {
+		t.Fatal(err)
+	}
+}
+
+var onlyInIssue91 = "q=" + url.QueryEscape("审计署")
+
+// A running server picks up a re-index by itself; requests during the
+// switch all succeed.
+func TestServeFollowsTheIndex(t *testing.T) {
+	corpus, index := followCorpus(t)
+	s := startServe(t, "-index", index, "-watch", "100ms")
+	before := s.health(t)
+	if !strings.HasPrefix(before.Generation, "index.g") || before.Issues != 1 || before.Passages == 0 {
+		t.Fatalf("/healthz before: %+v", before)
+	}
+	if !strings.Contains(s.stderr.String(), "serving "+before.Generation+" (") {
+		t.Errorf("serve did not say which generation it serves:\n%s", s.stderr.String())
+	}
+	if n := s.total(t, onlyInIssue91); n != 0 {
+		t.Fatalf("issue 91 is found before it is indexed: %d hits", n)
+	}
+
+	// Clients keep searching through the switch.
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	var requests, failed sync.Map
+	for c := 0; c < 4; c++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := 0; ; i++ {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				res, err := http.Get(s.base + "/api/search?q=" + url.QueryEscape("产业工人"))
+				if err != nil {
+					failed.Store(fmt.Sprint(c, i), err.Error())
+					continue
+				}
+				io.Copy(io.Discard, res.Body)
+				res.Body.Close()
+				requests.Store(fmt.Sprint(c, i), true)
+				if res.StatusCode != 200 {
+					failed.Store(fmt.Sprint(c, i), res.Status)
+				}
+			}
+		}()
+	}
+
+	if err := copyFiles(corpus, "../../testdata/issues/issue-091.txt"); err != nil {
+		t.Fatal(err)
+	}
+	reindex(t, corpus, index)
+	after := s.waitHealth(t, "after a re-index", func(h health) bool { return h.Generation != before.Generation })
+	close(stop)
+	wg.Wait()
+	n := 0
+	requests.Range(func(_, _ any) bool { n++; return true })
+	failed.Range(func(k, v any) bool { t.Errorf("request %v during the switch: %v", k, v); return true })
+	t.Logf("%d requests during the switch from %s to %s", n, before.Generation, after.Generation)
+
+	if live, _ := os.Readlink(index); after.Generation != live || after.Issues != 2 || after.Passages <= before.Passages {
+		t.Errorf("/healthz after: %+v (live %s), before: %+v", after, live, before)
+	}
+	if n := s.total(t, onlyInIssue91); n == 0 {
+		t.Errorf("issue 91 is not found after the re-index")
+	}
+	if n := s.total(t, "issue=91"); n == 0 {
+		t.Errorf("no passages of issue 91 after the re-index")
+	}
+	want := fmt.Sprintf("serving %s (%d passages)", after.Generation, after.Passages)
+	if !strings.Contains(s.stderr.String(), want) {
+		t.Errorf("serve did not log %q:\n%s", want, s.stderr.String())
+	}
+	if code := s.stop(t); code != 0 {
+		t.Errorf("serve exited %d:\n%s", code, s.stderr.String())
+	}
+}
+
+// Without polling, a reload request (SIGHUP) switches; a generation that
+// cannot be opened is logged and the server keeps the one it has.
+func TestServeReload(t *testing.T) {
+	corpus, index := followCorpus(t)
+	reload := make(chan os.Signal)
+	s := startServeFunc(t, func(ctx context.Context, stderr io.Writer) int {
+		err := serve(ctx, serveConfig{addr: "127.0.0.1:0", index: index, corpus: corpus, data: dataDir, reload: reload}, stderr)
+		if err != nil {
+			fmt.Fprintln(stderr, err)
+			return 1
+		}
+		return 0
+	})
+	first := s.health(t)
+
+	if err := copyFiles(corpus, "../../testdata/issues/issue-091.txt"); err != nil {
+		t.Fatal(err)
+	}
+	reindex(t, corpus, index)
+	time.Sleep(300 * time.Millisecond)
+	if h := s.health(t); h.Generation != first.Generation {
+		t.Fatalf("switched to %s without polling or a reload", h.Generation)
+	}
+	reload <- syscall.SIGHUP
+	second := s.waitHealth(t, "after a reload", func(h health) bool { return h.Generation != first.Generation })
+	if second.Issues != 2 || s.total(t, onlyInIssue91) == 0 {
+		t.Errorf("after the reload: %+v", second)
+	}
+
+	// A generation that is no index: the server keeps serving the one it has.
+	if err := os.Mkdir(filepath.Join(filepath.Dir(index), "index.g000099"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	pointAt(t, index, "index.g000099")
+	want := "cannot load index.g000099, still serving " + second.Generation
+	for i := 1; i <= 2; i++ {
+		// Each reload asks again, and is answered again.
+		reload <- syscall.SIGHUP
+		s.waitLog(t, want, i)
+		if h := s.health(t); h.Generation != second.Generation || s.total(t, onlyInIssue91) == 0 {
+			t.Errorf("after a reload of a bad generation: %+v", h)
+		}
+	}
+	if code := s.stop(t); code != 0 {
+		t.Errorf("serve exited %d:\n%s", code, s.stderr.String())
+	}
+}
+
+// Polling, a generation that cannot be opened is logged once, however
+// often it is looked at, and the server keeps serving; the next good one
+// is picked up.
+func TestServeKeepsServingThroughABadGeneration(t *testing.T) {
+	corpus, index := followCorpus(t)
+	s := startServe(t, "-index", index, "-watch", "20ms")
+	first := s.health(t)
+	if err := os.Mkdir(filepath.Join(filepath.Dir(index), "index.g000099"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	pointAt(t, index, "index.g000099")
+	want := "cannot load index.g000099, still serving " + first.Generation
+	s.waitLog(t, want, 1)
+	time.Sleep(300 * time.Millisecond) // 15 more looks
+	if n := strings.Count(s.stderr.String(), want); n != 1 {
+		t.Errorf("serve logged %q %d times:\n%s", want, n, s.stderr.String())
+	}
+	if h := s.health(t); h.Generation != first.Generation || s.total(t, "q="+url.QueryEscape("产业工人")) == 0 {
+		t.Errorf("while the live generation is bad: %+v", h)
+	}
+
+	reindex(t, corpus, index)
+	next := s.waitHealth(t, "after a good re-index", func(h health) bool { return h.Generation != first.Generation })
+	if next.Generation == "index.g000099" || next.Passages != first.Passages {
+		t.Errorf("after a good re-index: %+v, first %+v", next, first)
+	}
+	if code := s.stop(t); code != 0 {
+		t.Errorf("serve exited %d:\n%s", code, s.stderr.String())
+	}
+}
+
+// SIGHUP reaches the reloader: `zhengce serve` listens for it while it
+// runs (only then is the signal sent), and reopens the index.
+func TestServeSIGHUP(t *testing.T) {
+	_, index := followCorpus(t)
+	s := startServe(t, "-index", index, "-watch", "0")
+	gen := s.health(t).Generation
+	line := "serving " + gen + " ("
+	if n := strings.Count(s.stderr.String(), line); n != 1 {
+		t.Fatalf("%q logged %d times at start:\n%s", line, n, s.stderr.String())
+	}
+	if err := syscall.Kill(os.Getpid(), syscall.SIGHUP); err != nil {
+		t.Fatal(err)
+	}
+	s.waitLog(t, line, 2)
+	if h := s.health(t); h.Generation != gen {
+		t.Errorf("after SIGHUP: %+v", h)
+	}
+	if code := s.stop(t); code != 0 {
+		t.Errorf("serve exited %d:\n%s", code, s.stderr.String())
 	}
 }
