@@ -4,9 +4,10 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sort"
-	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/blevesearch/bleve/v2/mapping"
@@ -23,6 +24,9 @@ type Data struct {
 	Words    []segmenter.Word
 	Taxonomy *taxonomy.Taxonomy
 	Aliases  []byte // aliases.toml as read, kept in the index
+	// Fingerprint is the SHA-256 of each data file, kept in the index: add
+	// refuses to analyse a new issue with other data than the rest's.
+	Fingerprint map[string]string
 }
 
 // DictFile is the domain dictionary's name inside the data folder.
@@ -48,8 +52,12 @@ func LoadData(dir string) (*Data, error) {
 	if err != nil {
 		return nil, err
 	}
+	fp, err := dataFingerprint(dir)
+	if err != nil {
+		return nil, err
+	}
 	tax := &taxonomy.Taxonomy{Aliases: parsed, Areas: areas}
-	return &Data{Words: words, Taxonomy: tax, Aliases: aliases}, nil
+	return &Data{Words: words, Taxonomy: tax, Aliases: aliases, Fingerprint: fp}, nil
 }
 
 // Mapping is the index mapping for this data.
@@ -66,7 +74,7 @@ func IssueFiles(dir string) ([]string, error) {
 		if e.IsDir() || strings.HasPrefix(e.Name(), ".") {
 			continue
 		}
-		if ext := strings.ToLower(filepath.Ext(e.Name())); ext == ".txt" {
+		if ext := strings.ToLower(filepath.Ext(e.Name())); ext == ".txt" || ext == ".docx" && !strings.HasPrefix(e.Name(), "~$") {
 			files = append(files, filepath.Join(dir, e.Name()))
 		}
 	}
@@ -112,24 +120,88 @@ type Stats struct {
 	Dir      string // the generation directory written
 }
 
+// Options tune a build.
+type Options struct {
+	// Progress, when set, is called as the build goes: after each file is
+	// read and after each batch of passages is written. It is called from
+	// the building goroutine; the indexer itself prints nothing.
+	Progress func(Progress)
+}
+
+// Progress is how far a build has gone in one of its stages.
+type Progress struct {
+	Stage Stage
+	Done  int // files read, or passages written, so far
+	Total int
+}
+
+// Stage is a stage of a build.
+type Stage string
+
+const (
+	StageRead  Stage = "read"  // files parsed into passages
+	StageWrite Stage = "write" // passages written into the new generation
+)
+
+func (o Options) report(stage Stage, done, total int) {
+	if o.Progress != nil {
+		o.Progress(Progress{Stage: stage, Done: done, Total: total})
+	}
+}
+
+func firstOptions(opts []Options) Options {
+	if len(opts) > 0 {
+		return opts[0]
+	}
+	return Options{}
+}
+
 // Build parses every issue in corpusDir and writes a complete new index
 // beside indexDir, then points indexDir at it in one rename. Until that
-// rename the previous index stays as it was; a failed build leaves only a
-// stray generation directory, removed by the next build.
-func Build(corpusDir, dataDir, indexDir string) (Stats, error) {
+// rename the previous index stays as it was; a failed or killed build leaves
+// only a stray generation directory, removed by the next writer (see
+// lifecycle.go). Only one writer runs at a time: Build fails at once when
+// another index, add or remove holds the index's lock.
+func Build(corpusDir, dataDir, indexDir string, opts ...Options) (Stats, error) {
 	files, err := IssueFiles(corpusDir)
 	if err != nil {
+		return Stats{}, err
+	}
+	if err := noIssueFolders(corpusDir); err != nil {
 		return Stats{}, err
 	}
 	if len(files) == 0 {
 		return Stats{}, zhengce.Errorf(zhengce.EINVALID, "no issue files (*.txt) in %s", corpusDir)
 	}
-	return BuildFiles(files, dataDir, indexDir)
+	return BuildFiles(files, dataDir, indexDir, opts...)
+}
+
+// noIssueFolders refuses a folder in the corpus named like an issue file
+// (issue-092.txt/), which IssueFiles passes over: most likely an issue
+// unpacked or saved in the wrong place, which would silently go missing.
+func noIssueFolders(corpusDir string) error {
+	entries, err := os.ReadDir(corpusDir)
+	if err != nil {
+		return fmt.Errorf("reading corpus: %w", err)
+	}
+	for _, e := range entries {
+		// The extensions IssueFiles lists.
+		if ext := strings.ToLower(filepath.Ext(e.Name())); e.IsDir() && (ext == ".txt" || ext == ".docx") {
+			return zhengce.Errorf(zhengce.EINVALID, "%s: is a directory, not an issue file", filepath.Join(corpusDir, e.Name()))
+		}
+	}
+	return nil
 }
 
 // BuildFiles is Build over a list of issue files.
-func BuildFiles(files []string, dataDir, indexDir string) (Stats, error) {
+func BuildFiles(files []string, dataDir, indexDir string, opts ...Options) (Stats, error) {
 	start := time.Now()
+	opt := firstOptions(opts)
+	unlock, err := lockWriter(indexDir)
+	if err != nil {
+		return Stats{}, err
+	}
+	defer unlock()
 	data, err := LoadData(dataDir)
 	if err != nil {
 		return Stats{}, err
@@ -138,117 +210,112 @@ func BuildFiles(files []string, dataDir, indexDir string) (Stats, error) {
 	if err != nil {
 		return Stats{}, err
 	}
-	issues, err := ReadIssues(files)
+	issues, passages, err := data.readAll(m, files, opt)
 	if err != nil {
 		return Stats{}, err
 	}
-	var passages []zhengce.Passage
 	catalogue := make([]IssueSummary, 0, len(issues))
-	for _, iss := range issues {
-		ps, err := data.IssuePassages(m, iss)
-		if err != nil {
-			return Stats{}, err
-		}
-		passages = append(passages, ps...)
-		catalogue = append(catalogue, Summarise(iss, ps, data.Taxonomy.Aliases))
+	total := 0
+	for i, iss := range issues {
+		catalogue = append(catalogue, Summarise(iss, passages[i], data.Taxonomy.Aliases))
+		total += len(passages[i])
 	}
 
 	gen, err := newGeneration(indexDir)
 	if err != nil {
 		return Stats{}, err
 	}
+	fail := func(err error) (Stats, error) {
+		os.RemoveAll(gen)
+		return Stats{}, err
+	}
 	idx, err := create(gen, m)
 	if err != nil {
-		return Stats{}, err
+		return fail(err)
 	}
 	if err := idx.SetInternal(internalAliasesKey, data.Aliases); err != nil {
 		idx.Close()
-		os.RemoveAll(gen)
-		return Stats{}, fmt.Errorf("writing aliases into the index: %w", err)
+		return fail(fmt.Errorf("writing aliases into the index: %w", err))
+	}
+	if err := writeFingerprint(idx, data.Fingerprint); err != nil {
+		idx.Close()
+		return fail(err)
 	}
 	if err := writeCatalogue(idx, catalogue); err != nil {
 		idx.Close()
-		os.RemoveAll(gen)
-		return Stats{}, err
+		return fail(err)
 	}
-	if err := write(idx, passages); err != nil {
+	all := make([]zhengce.Passage, 0, total)
+	for _, ps := range passages {
+		all = append(all, ps...)
+	}
+	opt.report(StageWrite, 0, total)
+	if err := writeBatches(idx, all, nil, func(n int) { opt.report(StageWrite, n, total) }); err != nil {
 		idx.Close()
-		os.RemoveAll(gen)
-		return Stats{}, err
+		return fail(err)
 	}
 	if err := idx.Close(); err != nil {
-		os.RemoveAll(gen)
-		return Stats{}, fmt.Errorf("closing new index: %w", err)
+		return fail(fmt.Errorf("closing new index: %w", err))
 	}
 	if err := swap(indexDir, gen); err != nil {
-		os.RemoveAll(gen)
-		return Stats{}, err
+		return fail(err)
 	}
-	return Stats{Issues: len(issues), Passages: len(passages), Duration: time.Since(start), Dir: gen}, nil
+	return Stats{Issues: len(issues), Passages: total, Duration: time.Since(start), Dir: gen}, nil
 }
 
-// Generation directories sit beside the index path: data/index is a symlink
-// to data/index.g000007.
-const genSep = ".g"
+// readAll parses files and turns each into its passages, on every CPU, in
+// the files' order. Two files with the same running number are an error
+// naming both; of several bad files the first in order is reported.
+func (d *Data) readAll(m mapping.IndexMapping, files []string, opt Options) ([]*zhengce.Issue, [][]zhengce.Passage, error) {
+	type result struct {
+		iss *zhengce.Issue
+		ps  []zhengce.Passage
+		err error
+	}
+	results := make([]result, len(files))
+	done := make(chan int)
+	next := make(chan int)
+	workers := min(runtime.GOMAXPROCS(0), len(files))
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				r := &results[i]
+				if r.iss, r.err = parser.ParseFile(files[i]); r.err == nil {
+					r.ps, r.err = d.IssuePassages(m, r.iss)
+				}
+				done <- i
+			}
+		}()
+	}
+	go func() {
+		defer close(next)
+		for i := range files {
+			next <- i
+		}
+	}()
+	go func() { wg.Wait(); close(done) }()
+	opt.report(StageRead, 0, len(files))
+	n := 0
+	for range done {
+		n++
+		opt.report(StageRead, n, len(files))
+	}
 
-// newGeneration removes generation directories that the index path does not
-// point to (left by a failed or killed build) and returns a fresh one's path.
-func newGeneration(indexDir string) (string, error) {
-	parent, base := filepath.Split(filepath.Clean(indexDir))
-	if parent == "" {
-		parent = "."
-	}
-	if err := os.MkdirAll(parent, 0o755); err != nil {
-		return "", fmt.Errorf("creating %s: %w", parent, err)
-	}
-	live, _ := os.Readlink(indexDir)
-	entries, err := os.ReadDir(parent)
-	if err != nil {
-		return "", fmt.Errorf("reading %s: %w", parent, err)
-	}
-	next := 1
-	for _, e := range entries {
-		rest, ok := strings.CutPrefix(e.Name(), base+genSep)
-		if !ok {
-			continue
+	seen := map[int]string{}
+	issues := make([]*zhengce.Issue, len(files))
+	passages := make([][]zhengce.Passage, len(files))
+	for i, r := range results {
+		if r.err != nil {
+			return nil, nil, r.err
 		}
-		n, err := strconv.Atoi(rest)
-		if err != nil {
-			continue
+		if other, dup := seen[r.iss.Running]; dup {
+			return nil, nil, zhengce.Errorf(zhengce.EINVALID, "%s: running number 总第 %d 期 is also that of %s", files[i], r.iss.Running, other)
 		}
-		if n >= next {
-			next = n + 1
-		}
-		if e.Name() != filepath.Base(live) {
-			os.RemoveAll(filepath.Join(parent, e.Name()))
-		}
+		seen[r.iss.Running] = files[i]
+		issues[i], passages[i] = r.iss, r.ps
 	}
-	return filepath.Join(parent, fmt.Sprintf("%s%s%06d", base, genSep, next)), nil
-}
-
-// swap points indexDir at gen atomically (a symlink renamed over the old one)
-// and removes the generation it replaced.
-func swap(indexDir, gen string) error {
-	indexDir = filepath.Clean(indexDir)
-	old, _ := os.Readlink(indexDir)
-	if fi, err := os.Lstat(indexDir); err == nil && fi.Mode()&os.ModeSymlink == 0 {
-		// An index from before generations: a plain directory. It cannot be
-		// replaced atomically, so move it aside first.
-		if err := os.RemoveAll(indexDir); err != nil {
-			return fmt.Errorf("removing old index %s: %w", indexDir, err)
-		}
-	}
-	tmp := indexDir + ".link-tmp"
-	os.Remove(tmp)
-	if err := os.Symlink(filepath.Base(gen), tmp); err != nil {
-		return fmt.Errorf("linking new index: %w", err)
-	}
-	if err := os.Rename(tmp, indexDir); err != nil {
-		os.Remove(tmp)
-		return fmt.Errorf("switching to new index: %w", err)
-	}
-	if old != "" && filepath.Base(old) != filepath.Base(gen) {
-		os.RemoveAll(filepath.Join(filepath.Dir(indexDir), filepath.Base(old)))
-	}
-	return nil
+	return issues, passages, nil
 }

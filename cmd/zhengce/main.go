@@ -17,11 +17,14 @@ const usage = `zhengce: full-text search over 《高等职业教育动态》
 
 Usage:
   zhengce index  [-corpus DIR] [-data DIR] [-index DIR]
+  zhengce add    [-corpus DIR] [-data DIR] [-index DIR] [-dry-run] FILE…
+  zhengce remove [-corpus DIR] [-index DIR] [-dry-run] RUNNING…
   zhengce search [-index DIR] [-json] [-body B]… [-area A]… [-direction D]…
                  [-doc-type T]… [-kind K]… [-issue N]… [-from YYYY-MM-DD] [-to YYYY-MM-DD]
                  [-topic DIRECTION] [-sort relevance|date] [-page N] [-size N] QUERY
   zhengce serve  [-addr HOST:PORT] [-index DIR] [-corpus DIR] [-data DIR] [-base-url URL]
   zhengce eval   [-queries FILE] [-corpus DIR]… [-data DIR] [-v]
+  zhengce check  [-data DIR] FILE…
 
 Run "zhengce COMMAND -h" for a command's flags.
 `
@@ -44,12 +47,18 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	switch args[0] {
 	case "index":
 		err = runIndex(args[1:], stdout, stderr)
+	case "add":
+		err = runAdd(args[1:], stdout, stderr)
+	case "remove":
+		err = runRemove(args[1:], stdout, stderr)
 	case "search":
 		err = runSearch(ctx, args[1:], stdout, stderr)
 	case "serve":
 		err = runServe(ctx, args[1:], stdout, stderr)
 	case "eval":
 		err = runEval(ctx, args[1:], stdout, stderr)
+	case "check":
+		err = runCheck(args[1:], stdout, stderr)
 	case "-h", "-help", "--help", "help":
 		fmt.Fprint(stdout, usage)
 		return 0
