@@ -36,10 +36,14 @@ test:
 # Benchmarks: the tokenizer (ours vs gse's own Segment), bulk indexing (ours
 # vs bleve's cjk analyzer, BenchmarkIndex; one op is ~2,000 passages, about a
 # second, so it runs a fixed number of ops) and /api/search latency p50/p99 on
-# the test corpus and on 100 copies of it (BenchmarkAPISearch).
+# the test corpus and on 100 copies of it (BenchmarkAPISearch); adding one
+# issue to an index of 100 against re-indexing all 101, in one process
+# (AddOneIssue) and through the built binary (IndexAndAdd).
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem $$($(GO) list ./indexer/... | grep -vx zhengce/indexer)
 	$(GO) test -run '^$$' -bench . -benchmem -benchtime 5x ./indexer/
+	$(GO) test -run '^$$' -bench AddOneIssue -benchtime 3x ./indexer/
+	$(GO) test -run '^$$' -bench IndexAndAdd -benchtime 3x ./cmd/zhengce/
 	$(GO) test -run '^$$' -bench APISearch -benchtime 2000x ./web/e2e/
 
 fmt:

@@ -63,7 +63,21 @@ func LoadData(dir string) (*Data, error) {
 // Mapping is the index mapping for this data.
 func (d *Data) Mapping() (*mapping.IndexMappingImpl, error) { return NewMapping(d.Words) }
 
-// IssueFiles lists the issue files directly inside dir, sorted by name.
+// IsIssueFile says whether a file of this name is an issue: *.txt or
+// *.docx, but not a hidden file or the ~$name.docx owner file Word leaves
+// beside an open document.
+func IsIssueFile(name string) bool {
+	if strings.HasPrefix(name, ".") || strings.HasPrefix(name, "~$") {
+		return false
+	}
+	ext := strings.ToLower(filepath.Ext(name))
+	return ext == ".txt" || ext == ".docx"
+}
+
+// IssueFiles lists the issue files directly inside dir, sorted by name. A
+// folder named like an issue file (issue-092.txt/) is an error: most likely
+// an issue unpacked or saved in the wrong place, which would silently go
+// missing.
 func IssueFiles(dir string) ([]string, error) {
 	entries, err := os.ReadDir(dir)
 	if err != nil {
@@ -71,12 +85,14 @@ func IssueFiles(dir string) ([]string, error) {
 	}
 	var files []string
 	for _, e := range entries {
-		if e.IsDir() || strings.HasPrefix(e.Name(), ".") {
+		if !IsIssueFile(e.Name()) {
 			continue
 		}
-		if ext := strings.ToLower(filepath.Ext(e.Name())); ext == ".txt" || ext == ".docx" && !strings.HasPrefix(e.Name(), "~$") {
-			files = append(files, filepath.Join(dir, e.Name()))
+		path := filepath.Join(dir, e.Name())
+		if e.IsDir() {
+			return nil, zhengce.Errorf(zhengce.EINVALID, "%s: is a directory, not an issue file", path)
 		}
+		files = append(files, path)
 	}
 	sort.Strings(files)
 	return files, nil
@@ -167,30 +183,10 @@ func Build(corpusDir, dataDir, indexDir string, opts ...Options) (Stats, error) 
 	if err != nil {
 		return Stats{}, err
 	}
-	if err := noIssueFolders(corpusDir); err != nil {
-		return Stats{}, err
-	}
 	if len(files) == 0 {
-		return Stats{}, zhengce.Errorf(zhengce.EINVALID, "no issue files (*.txt) in %s", corpusDir)
+		return Stats{}, zhengce.Errorf(zhengce.EINVALID, "no issue files (*.txt, *.docx) in %s", corpusDir)
 	}
 	return BuildFiles(files, dataDir, indexDir, opts...)
-}
-
-// noIssueFolders refuses a folder in the corpus named like an issue file
-// (issue-092.txt/), which IssueFiles passes over: most likely an issue
-// unpacked or saved in the wrong place, which would silently go missing.
-func noIssueFolders(corpusDir string) error {
-	entries, err := os.ReadDir(corpusDir)
-	if err != nil {
-		return fmt.Errorf("reading corpus: %w", err)
-	}
-	for _, e := range entries {
-		// The extensions IssueFiles lists.
-		if ext := strings.ToLower(filepath.Ext(e.Name())); e.IsDir() && (ext == ".txt" || ext == ".docx") {
-			return zhengce.Errorf(zhengce.EINVALID, "%s: is a directory, not an issue file", filepath.Join(corpusDir, e.Name()))
-		}
-	}
-	return nil
 }
 
 // BuildFiles is Build over a list of issue files.

@@ -17,7 +17,7 @@ func runEval(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	fs := newFlagSet("eval", stderr)
 	queries := fs.String("queries", "testdata/graded.tsv", "graded queries (see the file's header)")
 	var corpora multiFlag
-	fs.Var(&corpora, "corpus", "folder of issue files (*.txt), repeatable (default corpus and testdata/issues)")
+	fs.Var(&corpora, "corpus", "folder of issue files (*.txt, *.docx), repeatable (default corpus and testdata/issues)")
 	data := fs.String("data", "corpus/data", "folder of the data files: dict.txt, aliases.toml, areas.toml")
 	verbose := fs.Bool("v", false, "list every query that falls short, with its first page")
 	if err := parseFlags(fs, args); err != nil {

@@ -16,15 +16,15 @@ import (
 const usage = `zhengce: full-text search over 《高等职业教育动态》
 
 Usage:
+  zhengce check  [-data DIR] FILE…
   zhengce index  [-corpus DIR] [-data DIR] [-index DIR]
   zhengce add    [-corpus DIR] [-data DIR] [-index DIR] [-dry-run] FILE…
   zhengce remove [-corpus DIR] [-index DIR] [-dry-run] RUNNING…
   zhengce search [-index DIR] [-json] [-body B]… [-area A]… [-direction D]…
                  [-doc-type T]… [-kind K]… [-issue N]… [-from YYYY-MM-DD] [-to YYYY-MM-DD]
                  [-topic DIRECTION] [-sort relevance|date] [-page N] [-size N] QUERY
-  zhengce serve  [-addr HOST:PORT] [-index DIR] [-corpus DIR] [-data DIR] [-base-url URL]
+  zhengce serve  [-addr HOST:PORT] [-index DIR] [-corpus DIR] [-data DIR] [-base-url URL] [-watch D]
   zhengce eval   [-queries FILE] [-corpus DIR]… [-data DIR] [-v]
-  zhengce check  [-data DIR] FILE…
 
 Run "zhengce COMMAND -h" for a command's flags.
 `

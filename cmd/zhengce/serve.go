@@ -24,7 +24,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs := newFlagSet("serve", stderr)
 	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on, host:port (port 0 picks a free port)")
 	index := fs.String("index", "data/index", "index to serve; built from -corpus first if there is none")
-	corpus := fs.String("corpus", "corpus", "folder of issue files (*.txt), to build a missing index from")
+	corpus := fs.String("corpus", "corpus", "folder of issue files (*.txt, *.docx), to build a missing index from")
 	data := fs.String("data", "", "folder of the data files: dict.txt, aliases.toml, areas.toml (default CORPUS/data)")
 	baseURL := fs.String("base-url", "", "the site's public URL (https://host), for the feeds' links and entry IDs (default: each request's host)")
 	watch := fs.Duration("watch", 2*time.Second, "how often to check whether the index changed on disk (0: only on SIGHUP)")
