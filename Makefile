@@ -6,7 +6,7 @@ CORPUS  ?= corpus
 QUERY   ?= 技能人才评价
 ADDR    ?= 127.0.0.1:8080
 
-.PHONY: build run index search test vet fmt bench clean
+.PHONY: build run index search test fuzz vet fmt bench clean
 
 build:
 	$(GO) build -o $(BIN) ./cmd/zhengce
@@ -32,6 +32,19 @@ test:
 	@unformatted=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
 	  if [ -n "$$unformatted" ]; then echo "gofmt needed: $$unformatted"; exit 1; fi
 	$(GO) test -count=1 ./...
+
+# Every fuzz target in turn for FUZZTIME each (CI runs them briefly; run
+# `make fuzz FUZZTIME=10m` for a real session). Inputs that fail are saved
+# under the package's testdata/fuzz and replayed by `make test` from then on.
+FUZZTIME ?= 15s
+FUZZ_TARGETS := ./indexer/parser:FuzzParse ./indexer/docx:FuzzParagraphs \
+	./indexer/docx:FuzzDocumentXML ./indexer/analysis/tokenizer/gse:FuzzTokenize \
+	./search:FuzzParseQuery
+fuzz:
+	@set -e; for t in $(FUZZ_TARGETS); do \
+	  pkg=$${t%%:*}; name=$${t##*:}; echo "fuzz $$name ($$pkg) for $(FUZZTIME)"; \
+	  $(GO) test -run '^$$' -fuzz "^$$name\$$" -fuzztime $(FUZZTIME) -fuzzminimizetime 3s $$pkg; \
+	done
 
 # Benchmarks: the tokenizer (ours vs gse's own Segment), bulk indexing (ours
 # vs bleve's cjk analyzer, BenchmarkIndex; one op is ~2,000 passages, about a
