@@ -24,7 +24,10 @@ Usage:
                  [-doc-type T]… [-kind K]… [-issue N]… [-from YYYY-MM-DD] [-to YYYY-MM-DD]
                  [-topic DIRECTION] [-sort relevance|date] [-page N] [-size N] QUERY
   zhengce serve  [-addr HOST:PORT] [-index DIR] [-corpus DIR] [-data DIR] [-base-url URL] [-watch D]
+                 [-max-searches N] [-log-format text|json]
   zhengce eval   [-queries FILE] [-corpus DIR]… [-data DIR] [-v]
+  zhengce gen    -issues N [-seed S] -out DIR [-from DIR]… [-data DIR] [-first-running N]
+                 [-start YYYY-MM-DD] [-every DAYS] [-end YYYY-MM-DD] [-vary-encoding] [-force]
 
 Run "zhengce COMMAND -h" for a command's flags.
 `
@@ -59,6 +62,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		err = runEval(ctx, args[1:], stdout, stderr)
 	case "check":
 		err = runCheck(args[1:], stdout, stderr)
+	case "gen":
+		err = runGen(args[1:], stdout, stderr)
 	case "-h", "-help", "--help", "help":
 		fmt.Fprint(stdout, usage)
 		return 0
