@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -280,7 +281,7 @@ func runningVar(r *http.Request) (int, error) {
 func (s *Server) writeJSON(w http.ResponseWriter, r *http.Request, code int, v any) {
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(v); err != nil {
-		s.log.Error("encoding JSON", "url", r.URL.String(), "err", err)
+		s.log.LogAttrs(r.Context(), slog.LevelError, "encoding JSON", append(requestAttrs(r), slog.Any("err", err))...)
 		code = http.StatusInternalServerError
 		buf.Reset()
 		buf.WriteString(`{"error":"internal error"}` + "\n")

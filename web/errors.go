@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"errors"
+	"log/slog"
 	"net/http"
 	"strings"
 
@@ -11,8 +12,10 @@ import (
 
 // status maps an error to its HTTP status and the message a client may see.
 // It is the one place that does: the engine's *zhengce.Error codes say what
-// went wrong (EINVALID: the request, 400; ENOTFOUND: 404); anything else is
-// ours, logged here in full and answered with a generic message.
+// went wrong (EINVALID: the request, 400; ENOTFOUND: 404); the limits
+// (limits.go) have their own statuses (413, 414, 503); anything else is
+// ours, logged here in full with the request and answered with a generic
+// message.
 func (s *Server) status(r *http.Request, err error) (int, string) {
 	switch zhengce.ErrorCode(err) {
 	case zhengce.EINVALID:
@@ -20,15 +23,26 @@ func (s *Server) status(r *http.Request, err error) (int, string) {
 	case zhengce.ENOTFOUND:
 		return http.StatusNotFound, err.Error()
 	}
+	var busy *busyError
+	var timeout *timeoutError
 	switch {
+	case errors.Is(err, errURITooLong):
+		return http.StatusRequestURITooLong, err.Error()
+	case errors.Is(err, errBody):
+		return http.StatusRequestEntityTooLarge, err.Error()
+	case errors.As(err, &busy):
+		return http.StatusServiceUnavailable, err.Error()
+	case errors.As(err, &timeout):
+		s.log.LogAttrs(r.Context(), slog.LevelWarn, "search timed out", append(requestAttrs(r), slog.Duration("limit", timeout.limit))...)
+		return http.StatusServiceUnavailable, err.Error()
 	case errors.Is(err, errNoSearcher):
 		return http.StatusServiceUnavailable, err.Error()
 	case errors.Is(err, context.Canceled) && r.Context().Err() != nil:
 		// The client went away; nobody reads the answer.
-		s.log.Debug("request canceled", "method", r.Method, "url", r.URL.String())
+		s.log.LogAttrs(r.Context(), slog.LevelDebug, "request canceled", requestAttrs(r)...)
 		return http.StatusServiceUnavailable, "request canceled"
 	}
-	s.log.Error("internal error", "method", r.Method, "url", r.URL.String(), "err", err)
+	s.log.LogAttrs(r.Context(), slog.LevelError, "internal error", append(requestAttrs(r), slog.Any("err", err))...)
 	return http.StatusInternalServerError, "internal error"
 }
 
@@ -36,6 +50,9 @@ func (s *Server) status(r *http.Request, err error) (int, string) {
 // HTML page otherwise.
 func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	code, msg := s.status(r, err)
+	if code == http.StatusServiceUnavailable {
+		w.Header().Set("Retry-After", retryAfter)
+	}
 	if wantsJSON(r) {
 		s.writeJSON(w, r, code, errorBody{Error: msg})
 		return

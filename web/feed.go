@@ -62,6 +62,9 @@ func (s *Server) handleTopicFeed(w http.ResponseWriter, r *http.Request, se *sea
 		return err
 	}
 	self := p.link(feedURL(topic.Name))
+	if err := p.checkDepth(feedDefaultLen); err != nil {
+		return err
+	}
 	if p.Size == 0 {
 		p.Size = feedDefaultLen
 	}

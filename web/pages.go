@@ -419,7 +419,7 @@ func monthRange(month string) (first, last string, ok bool) {
 
 func newPager(p Params, res *search.Result, action string) pager {
 	pages := int((res.Total + uint64(res.Size) - 1) / uint64(res.Size))
-	pages = min(pages, MaxPage)
+	pages = min(pages, MaxPage, MaxResults/res.Size) // no link to a page ParseParams refuses
 	if pages <= 1 && res.Page <= 1 {
 		return pager{}
 	}

@@ -29,7 +29,12 @@ const (
 
 // Limits on what a request may ask, so that no URL makes a search costly.
 const (
-	MaxPage        = 10000
+	MaxPage = 10000
+	// MaxResults caps page × size: a search collects every hit up to the
+	// page's last (bleve keeps them all in memory to sort), so a deep page
+	// costs as much as one page holding all of them. Filters narrow a
+	// search better.
+	MaxResults     = 10000
 	maxQueryRunes  = 200
 	maxQueryTerms  = 32
 	maxValues      = 50  // values of one facet parameter
@@ -160,7 +165,24 @@ func ParseParams(v url.Values) (Params, error) {
 		}
 		p.Size = n
 	}
+	if err := p.checkDepth(search.DefaultSize); err != nil {
+		return Params{}, err
+	}
 	return p, nil
+}
+
+// checkDepth checks that p pages no deeper than MaxResults, with a size of
+// defaultSize if p has none.
+func (p Params) checkDepth(defaultSize int) error {
+	size := p.Size
+	if size == 0 {
+		size = defaultSize
+	}
+	if p.Page*size > MaxResults {
+		return invalid(ParamPage, "page × size must be at most %d, not %d × %d = %d: narrow the search with a filter instead",
+			MaxResults, p.Page, size, p.Page*size)
+	}
+	return nil
 }
 
 func checkQuery(q string) error {

@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"html/template"
 	"io/fs"
+	"log/slog"
 	"net/http"
 	"path"
 	"strings"
@@ -49,7 +50,7 @@ func (s *Server) layout(title, nav string) layout {
 func (s *Server) render(w http.ResponseWriter, r *http.Request, code int, page string, data any) {
 	var buf bytes.Buffer
 	if err := s.pages[page].ExecuteTemplate(&buf, "layout", data); err != nil {
-		s.log.Error("rendering page", "page", page, "url", r.URL.String(), "err", err)
+		s.log.LogAttrs(r.Context(), slog.LevelError, "rendering page", append(requestAttrs(r), slog.String("page", page), slog.Any("err", err))...)
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		w.WriteHeader(http.StatusInternalServerError)
 		w.Write([]byte("服务器内部错误 (internal error)\n"))
@@ -68,11 +69,13 @@ type errorPage struct {
 }
 
 var errorHeadings = map[int]string{
-	http.StatusBadRequest:          "参数有误",
-	http.StatusNotFound:            "未找到",
-	http.StatusMethodNotAllowed:    "不支持这种请求方法",
-	http.StatusServiceUnavailable:  "服务暂不可用",
-	http.StatusInternalServerError: "服务器内部错误",
+	http.StatusBadRequest:            "参数有误",
+	http.StatusNotFound:              "未找到",
+	http.StatusMethodNotAllowed:      "不支持这种请求方法",
+	http.StatusRequestEntityTooLarge: "请求不能带正文",
+	http.StatusRequestURITooLong:     "网址太长",
+	http.StatusServiceUnavailable:    "服务暂不可用",
+	http.StatusInternalServerError:   "服务器内部错误",
 }
 
 func (s *Server) renderError(w http.ResponseWriter, r *http.Request, code int, msg string) {

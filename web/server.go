@@ -4,7 +4,8 @@
 // the engine: it parses requests into search.Requests, maps the engine's
 // errors to statuses in one place (see status) and renders results.
 //
-// Routes (GET and HEAD; any other method is a 405):
+// Routes (GET and HEAD; any other method is a 405, and nothing the server
+// answers changes the index or the corpus):
 //
 //	/                              search page
 //	/issues, /issues/{running}     all issues; one issue as the bulletin reads (?q= marks a query)
@@ -19,6 +20,15 @@
 // q, body, area, direction, doc_type, kind, issue (repeatable), from, to
 // (YYYY-MM-DD), sort (relevance|date), page (from 1), size (1–100). A bad
 // one is a 400 naming it; an unknown path a 404 (JSON under /api/).
+//
+// Limits (limits.go): a path the site never links to (.., //, encoded
+// dots or slashes around them, backslashes, control characters, bytes
+// that are not UTF-8) is a 404, never redirected or resolved; an address
+// longer than MaxURLBytes a 414; a body on a GET a 413; page × size beyond
+// MaxResults a 400. At most Config.MaxSearches requests use the index at
+// once; one that finds none free for Config.SearchWait is a 503 with
+// Retry-After, as is one that runs longer than Config.RequestTimeout.
+// Every answer carries the security headers (securityHeaders).
 //
 // Hooks for tests that drive the pages: form#search-form (GET) holding
 // input#q, button#search-submit, the sidebar aside#facets with one
@@ -41,6 +51,7 @@ package web
 import (
 	"context"
 	"errors"
+	"fmt"
 	"html/template"
 	"log/slog"
 	"net"
@@ -65,6 +76,21 @@ type Config struct {
 	// Logger receives internal errors (with the request) and panics. Nil:
 	// slog.Default().
 	Logger *slog.Logger
+	// LogRequests logs one line per request to Logger, at level Info:
+	// method, path, query, status, bytes, duration (accessLog).
+	LogRequests bool
+	// MaxSearches caps the requests that use the index at once (every
+	// route but /healthz and /static/); more wait up to SearchWait for one
+	// to finish, then are answered 503. 0: DefaultMaxSearches(); negative:
+	// no cap.
+	MaxSearches int
+	// SearchWait is how long a request waits for a search slot; 0:
+	// DefaultSearchWait.
+	SearchWait time.Duration
+	// RequestTimeout bounds the time a request may use the index; a search
+	// still running then is stopped and answered 503. 0:
+	// DefaultRequestTimeout.
+	RequestTimeout time.Duration
 }
 
 // Server serves one generation of the index at a time; Publish swaps it
@@ -75,6 +101,8 @@ type Server struct {
 	current atomic.Pointer[generation] // nil: no index
 	pages   map[string]*template.Template
 	static  map[string]staticFile
+	slots   *searchSlots // nil: no cap
+	timeout time.Duration
 	handler http.Handler
 }
 
@@ -97,10 +125,18 @@ func New(cfg Config, s *search.Searcher) *Server {
 	if srv.log == nil {
 		srv.log = slog.Default()
 	}
+	srv.slots = newSearchSlots(cfg.MaxSearches, cfg.SearchWait)
+	srv.timeout = cfg.RequestTimeout
+	if srv.timeout <= 0 {
+		srv.timeout = DefaultRequestTimeout
+	}
 	srv.SetSearcher(s)
 	srv.pages = parseTemplates()
 	srv.static = loadStatic()
-	srv.handler = securityHeaders(srv.recoverPanics(srv.routes()))
+	srv.handler = securityHeaders(srv.recoverPanics(srv.guard(srv.routes())))
+	if cfg.LogRequests {
+		srv.handler = srv.accessLog(srv.handler)
+	}
 	return srv
 }
 
@@ -179,16 +215,19 @@ func (g *generation) retire() {
 }
 
 // Handler returns the server's router (a gorilla/mux router), wrapped so
-// that every answer, a 404 or 405 too, carries the security headers and a
-// panic is a logged 500.
+// that every answer, a 404 or 405 too, carries the security headers, a
+// panic is a logged 500, paths and sizes are checked (guard) and, with
+// Config.LogRequests, every request is logged.
 func (s *Server) Handler() http.Handler { return s.handler }
 
 // routes lists every URL the site answers. Paths are matched in their
 // percent-encoded form, so that a research direction's name, which may hold
 // any character, is one path segment however it is written; handlers decode
-// it (pathVar).
+// it (pathVar). The router does not clean paths (and redirect to the
+// cleaned one): guard answers a path with dot segments 404. A trailing
+// slash is redirected away (/issues/ → /issues).
 func (s *Server) routes() *mux.Router {
-	r := mux.NewRouter().UseEncodedPath().StrictSlash(true)
+	r := mux.NewRouter().UseEncodedPath().StrictSlash(true).SkipClean(true)
 	get := func(path string, h handler) {
 		r.Handle(path, s.handle(h)).Methods(http.MethodGet, http.MethodHead)
 	}
@@ -206,7 +245,9 @@ func (s *Server) routes() *mux.Router {
 	get("/api/issues/{running:[0-9]+}", s.handleAPIIssue)
 	get("/api/topics", s.handleAPITopics)
 	get("/api/topics/{direction}", s.handleAPITopic)
-	r.Handle("/healthz", s.handleGen(s.handleHealth)).Methods(http.MethodGet, http.MethodHead)
+	// The health check is cheap (the catalogue is cached) and must answer
+	// while searches are queueing: it takes no search slot.
+	r.Handle("/healthz", s.adapt(s.handleHealth, false)).Methods(http.MethodGet, http.MethodHead)
 
 	r.NotFoundHandler = http.HandlerFunc(s.handleNotFound)
 	r.MethodNotAllowedHandler = http.HandlerFunc(s.handleMethodNotAllowed)
@@ -229,20 +270,42 @@ func (s *Server) handle(h handler) http.HandlerFunc {
 // with.
 type genHandler func(w http.ResponseWriter, r *http.Request, g *Generation) error
 
-// handleGen adapts h to net/http: the one place a handler's generation is
-// acquired, held until the handler returns, and its error answered
-// (writeError, which maps it with status).
-func (s *Server) handleGen(h genHandler) http.HandlerFunc {
+// handleGen adapts h to net/http with a search slot (adapt).
+func (s *Server) handleGen(h genHandler) http.HandlerFunc { return s.adapt(h, true) }
+
+// adapt adapts h to net/http: the one place a handler takes a search slot
+// (if limited), gets a deadline (Config.RequestTimeout), and acquires its
+// generation, held until the handler returns; and where its error is
+// answered (writeError, which maps it with status). The slot comes first,
+// so that a request waiting for one holds no generation.
+func (s *Server) adapt(h genHandler, limited bool) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		g, err := s.acquire()
-		if err == nil {
-			defer g.release()
-			err = h(w, r, &g.Generation)
-		}
-		if err != nil {
+		if err := s.serveGen(w, r, h, limited); err != nil {
 			s.writeError(w, r, err)
 		}
 	}
+}
+
+func (s *Server) serveGen(w http.ResponseWriter, r *http.Request, h genHandler, limited bool) error {
+	if limited {
+		release, err := s.slots.acquire(r.Context())
+		if err != nil {
+			return err
+		}
+		defer release()
+	}
+	ctx, cancel := context.WithTimeout(r.Context(), s.timeout)
+	defer cancel()
+	g, err := s.acquire()
+	if err != nil {
+		return err
+	}
+	defer g.release()
+	err = h(w, r.WithContext(ctx), &g.Generation)
+	if err != nil && errors.Is(err, context.DeadlineExceeded) && errors.Is(ctx.Err(), context.DeadlineExceeded) && r.Context().Err() == nil {
+		return &timeoutError{limit: s.timeout}
+	}
+	return err
 }
 
 // acquire returns the generation the server answers with now, counted in
@@ -262,14 +325,28 @@ func (s *Server) acquire() (*generation, error) {
 
 var errNoSearcher = errors.New("no index is loaded")
 
-// securityHeaders keeps browsers from guessing content types and pages from
-// loading anything but their own scripts and styles.
+// Security headers, on every answer the handler gives.
+const (
+	// ContentSecurityPolicy lets a page load only this site's own scripts,
+	// styles and images, and none inline (the pages have none: the little
+	// script there is is static/site.js); no plugins, no <base>, forms
+	// that submit only here, and no framing by any site.
+	ContentSecurityPolicy = "default-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+	// ReferrerPolicy: a link to another site does not tell it what was
+	// searched (the query is in the URL).
+	ReferrerPolicy = "same-origin"
+)
+
+// securityHeaders keeps browsers from guessing content types, pages from
+// loading anything but their own scripts and styles or being framed, and
+// searches from leaking to other sites through the Referer.
 func securityHeaders(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
 		h.Set("X-Content-Type-Options", "nosniff")
-		h.Set("Content-Security-Policy", "default-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'self'")
-		h.Set("Referrer-Policy", "same-origin")
+		h.Set("Content-Security-Policy", ContentSecurityPolicy)
+		h.Set("X-Frame-Options", "DENY") // frame-ancestors, for browsers without CSP 2
+		h.Set("Referrer-Policy", ReferrerPolicy)
 		next.ServeHTTP(w, r)
 	})
 }
@@ -282,7 +359,7 @@ func (s *Server) recoverPanics(next http.Handler) http.Handler {
 				if v == http.ErrAbortHandler {
 					panic(v)
 				}
-				s.log.Error("panic", "method", r.Method, "url", r.URL.String(), "panic", v)
+				s.log.LogAttrs(r.Context(), slog.LevelError, "panic", append(requestAttrs(r), slog.Any("panic", v))...)
 				s.writeError(w, r, errPanic)
 			}
 		}()
@@ -293,6 +370,8 @@ func (s *Server) recoverPanics(next http.Handler) http.Handler {
 var errPanic = errors.New("handler panicked")
 
 // Timeouts of the HTTP server: a slow client cannot hold a connection.
+// WriteTimeout is longer than DefaultRequestTimeout, so that a search cut
+// short still gets its 503 out.
 const (
 	ReadHeaderTimeout = 5 * time.Second
 	ReadTimeout       = 10 * time.Second
@@ -301,26 +380,32 @@ const (
 	ShutdownTimeout   = 10 * time.Second
 )
 
-// NewHTTPServer returns an http.Server for h with every timeout set.
+// NewHTTPServer returns an http.Server for h with every timeout and
+// MaxHeaderBytes set. h answers every request, OPTIONS * too.
 func NewHTTPServer(h http.Handler, log *slog.Logger) *http.Server {
 	if log == nil {
 		log = slog.Default()
 	}
 	return &http.Server{
-		Handler:           h,
-		ReadHeaderTimeout: ReadHeaderTimeout,
-		ReadTimeout:       ReadTimeout,
-		WriteTimeout:      WriteTimeout,
-		IdleTimeout:       IdleTimeout,
-		MaxHeaderBytes:    64 << 10,
-		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+		Handler:                      h,
+		ReadHeaderTimeout:            ReadHeaderTimeout,
+		ReadTimeout:                  ReadTimeout,
+		WriteTimeout:                 WriteTimeout,
+		IdleTimeout:                  IdleTimeout,
+		MaxHeaderBytes:               MaxHeaderBytes,
+		DisableGeneralOptionsHandler: true,
+		ErrorLog:                     slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
 }
 
 // Serve serves h on ln until ctx is done, then shuts down gracefully: it
 // stops accepting and gives requests in flight up to ShutdownTimeout to
-// finish. It returns nil after a clean shutdown.
+// finish; those still running then are cut off. It returns nil after a
+// clean shutdown.
 func Serve(ctx context.Context, ln net.Listener, h http.Handler, log *slog.Logger) error {
+	if log == nil {
+		log = slog.Default()
+	}
 	srv := NewHTTPServer(h, log)
 	done := make(chan error, 1)
 	go func() { done <- srv.Serve(ln) }()
@@ -329,9 +414,14 @@ func Serve(ctx context.Context, ln net.Listener, h http.Handler, log *slog.Logge
 		return err
 	case <-ctx.Done():
 	}
+	log.Info("shutting down: finishing the requests in flight", "timeout", ShutdownTimeout.String())
 	sctx, cancel := context.WithTimeout(context.Background(), ShutdownTimeout)
 	defer cancel()
 	err := srv.Shutdown(sctx)
+	if err != nil {
+		srv.Close()
+		err = fmt.Errorf("requests still running %v after the shutdown began were cut off: %w", ShutdownTimeout, err)
+	}
 	if serr := <-done; serr != nil && !errors.Is(serr, http.ErrServerClosed) && err == nil {
 		err = serr
 	}

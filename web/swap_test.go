@@ -134,7 +134,9 @@ func TestPublishWaitsForRequestsInFlight(t *testing.T) {
 // one request fails, and none touches a closed index (which bleve answers
 // with an error, a 500 here, logged: the test server fails on any log).
 func TestSwapUnderLoad(t *testing.T) {
-	ts := newTestServer(t, Config{})
+	const clients, requests = 8, 200
+	// A slot per client: the cap (TestSearchCap) never turns one away.
+	ts := newTestServer(t, Config{MaxSearches: clients})
 	tmp := t.TempDir()
 	dirs := []string{filepath.Join(tmp, "one", "index"), filepath.Join(tmp, "two", "index")}
 	if _, err := indexer.BuildFiles([]string{seedIssue}, dataDir, dirs[0]); err != nil {
@@ -150,7 +152,6 @@ func TestSwapUnderLoad(t *testing.T) {
 	idx, g := openGeneration(t, dirs[0])
 	ts.Publish(g)
 
-	const clients, requests = 8, 200
 	targets := []string{
 		"/api/search?q=" + url.QueryEscape("产业工人"),
 		"/api/search?q=" + url.QueryEscape("技能人才") + "&sort=date&size=20",

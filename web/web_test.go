@@ -3,8 +3,10 @@ package web
 import (
 	"context"
 	"encoding/xml"
+	"fmt"
 	"html"
 	"log/slog"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -741,33 +743,254 @@ func TestEveryStateInTheURL(t *testing.T) {
 // hostile is what an attacker puts in every parameter and path.
 const hostile = "<script>alert(1)</script>"
 
-func TestHostileInput(t *testing.T) {
-	ts := newTestServer(t, Config{})
-	esc := url.QueryEscape(hostile)
-	var targets []string
-	for _, p := range []string{"q", "body", "area", "direction", "doc_type", "kind", "issue", "from", "to", "sort", "page", "size", "unknown"} {
-		q := p + "=" + esc
-		for _, base := range []string{"/", "/api/search", topicPath, "/api" + topicPath, topicPath + "/feed.atom", "/issues/89", "/api/issues/89", "/topics", "/issues", "/healthz"} {
-			targets = append(targets, base+"?"+q, base+"?q=产业工人&"+q)
+// hostileValues go into every parameter and every path segment of every
+// route: markup for each context (element, attribute, URL), very long
+// values, control characters, bytes that are not UTF-8, numbers out of
+// range, unbalanced quotes, query syntax of other engines, path tricks.
+var hostileValues = []string{
+	hostile,
+	`"><svg onload=alert(1)>`,
+	`'><img src=x onerror=alert(1)>`,
+	`javascript:alert(1)`,
+	`产业工人"><svg/onload=alert(1)>`,
+	strings.Repeat("长", 34<<10/3*3), // 100 KB of UTF-8
+	strings.Repeat("a", 100<<10),
+	strings.Repeat("长", 201),
+	"\x00\x01\x1b[31m\r\nSet-Cookie: x=1\t\x7f",
+	"\xff\xfe", "\xc0\xae\xc0\xae\xc0\xaf", "\xed\xa0\x80",
+	"99999999999999999999", "-99999999999999999999", "-1", "0", "1e9", "0x10", "1.5", " 2 ",
+	`"产业工人`, `“产业`, `"`, `'`, `\`, `""`,
+	"-", "--", "*", "?", `+a -b field:x ~2 ^3 /re/ (a OR b) {}[]`,
+	"../../etc/passwd", "..%2f..%2f", "%2e%2e%2f", "%252e%252e%252f", `..\..\`,
+	"产业工人&page=2&size=100",
+}
+
+// hostileRoutes are every route of the site, with the hostile values'
+// place in its path marked {}.
+var hostileRoutes = []struct {
+	name, path, segment string
+	params              []string // the parameters it reads
+}{
+	{"/", "/", "", searchParams},
+	{"/issues", "/issues", "", nil},
+	{"/issues/{running}", "/issues/89", "/issues/{}", []string{ParamQuery}},
+	{"/topics", "/topics", "", nil},
+	{"/topics/{direction}", topicPath, "/topics/{}", searchParams},
+	{"/topics/{direction}/feed.atom", topicPath + "/feed.atom", "/topics/{}/feed.atom", searchParams},
+	{"/api/search", "/api/search", "", searchParams},
+	{"/api/issues", "/api/issues", "", nil},
+	{"/api/issues/{running}", "/api/issues/89", "/api/issues/{}", nil},
+	{"/api/topics", "/api/topics", "", nil},
+	{"/api/topics/{direction}", "/api" + topicPath, "/api/topics/{}", searchParams},
+	{"/healthz", "/healthz", "", nil},
+	{"/static/{file}", "/static/style.css", "/static/{}", []string{"v"}},
+	{"(unknown)", "/nothing", "/{}", nil},
+	{"(unknown /api)", "/api/nothing", "/api/{}", nil},
+}
+
+// searchParams are the parameters ParseParams reads, and one it does not.
+var searchParams = []string{
+	ParamQuery, ParamBody, ParamArea, ParamDirection, ParamDocType, ParamKind, ParamIssue,
+	ParamFrom, ParamTo, ParamSort, ParamPage, ParamSize, "unknown",
+}
+
+// pathTricks try to reach a file outside the embedded static set, or make
+// the router resolve or redirect: each is a 404.
+var pathTricks = []string{
+	"/issues/../../etc/passwd",
+	"/issues/89/../../../../../../etc/passwd",
+	"/issues/..%2f..%2fetc%2fpasswd",
+	"/issues/%2e%2e/%2e%2e/etc/passwd",
+	"/issues/%2E%2E%2F%2E%2E%2Fetc%2Fpasswd",
+	"/%2e%2e/%2e%2e/etc/passwd",
+	"/%2fetc%2fpasswd",
+	"/static/../server.go",
+	"/static/..%2fserver.go",
+	"/static/%2e%2e%2fserver.go",
+	"/static/%2e%2e/server.go",
+	"/static/%252e%252e%252fserver.go",
+	"/static/..%5cserver.go",
+	`/static/..\server.go`,
+	`/static\..\server.go`,
+	"/static/%5c..%5cserver.go",
+	"/static/%c0%ae%c0%ae%c0%afserver.go",
+	"/static/%c0%ae%c0%ae/server.go",
+	"/%c0%ae%c0%ae/%c0%ae%c0%ae/etc/passwd",
+	"/static/%ff%fe",
+	"/static/style.css%00",
+	"/static/style.css%00.js",
+	"/issues/89%00",
+	"/%00",
+	"/static/.hidden",
+	"/static/.",
+	"/static/..",
+	"/static/%2e",
+	"/static/style.css/..",
+	"/static/web.go",
+	"/static/../templates/layout.html",
+	"/templates/layout.html",
+	"/web_test.go",
+	"//etc/passwd",
+	"//static/style.css",
+	"/static//style.css",
+	"///",
+	"/./issues",
+	"/issues/./89",
+	"/issues/89/.",
+	"/issues/89/..",
+	"/api/../healthz",
+	"/api/./search",
+	"/api/%2e/search",
+	topicPath + "/../../static/site.js",
+	topicPath + "/%2e%2e/feed.atom",
+	"/topics/%2e%2e%2f%2e%2e%2fetc%2fpasswd",
+	"/api/topics/..%2F..%2Fetc%2Fpasswd",
+	"/topics/a%2f..%2fb",
+	"/topics/%2fa",
+}
+
+// hostileMarkers are what must never come back as markup: the hostile
+// values' tags, unescaped.
+var hostileMarkers = []string{"<script>alert", "<svg", "<img", "<script>set-cookie"}
+
+// tally counts answers by route and status, for the test's log.
+type tally map[string]map[int]int
+
+func (c tally) add(route string, code int) {
+	if c[route] == nil {
+		c[route] = map[int]int{}
+	}
+	c[route][code]++
+}
+
+func (c tally) String() string {
+	var b strings.Builder
+	routes := slices.Sorted(maps.Keys(c))
+	for _, r := range routes {
+		codes := slices.Sorted(maps.Keys(c[r]))
+		fmt.Fprintf(&b, "\n  %-40s", r)
+		for _, code := range codes {
+			fmt.Fprintf(&b, " %d×%d", code, c[r][code])
 		}
 	}
-	seg := url.PathEscape(hostile)
-	targets = append(targets,
-		"/topics/"+seg, "/topics/"+seg+"/feed.atom", "/api/topics/"+seg,
-		"/issues/"+seg, "/api/issues/"+seg, "/"+seg, "/api/"+seg, "/static/"+seg,
-		"/?q="+url.QueryEscape(`"`+hostile+`"`), "/?q="+url.QueryEscape(`"><img src=x onerror=alert(1)>`),
+	return b.String()
+}
+
+// checkHostileAnswer fails unless r is a 2xx or 4xx carrying the security
+// headers, with no hostile markup in its body (and no < at all in JSON).
+func checkHostileAnswer(t *testing.T, label string, r response) bool {
+	t.Helper()
+	ok := true
+	if r.code < 200 || (r.code >= 300 && r.code < 400) || r.code >= 500 {
+		t.Errorf("%s: status %d\n%.300s", label, r.code, r.body)
+		ok = false
+	}
+	if r.header.Get("X-Content-Type-Options") != "nosniff" || r.header.Get("Content-Security-Policy") != ContentSecurityPolicy ||
+		r.header.Get("Referrer-Policy") != ReferrerPolicy {
+		t.Errorf("%s: security headers %v", label, r.header)
+		ok = false
+	}
+	lower := strings.ToLower(r.body)
+	for _, m := range hostileMarkers {
+		if strings.Contains(lower, m) {
+			i := strings.Index(lower, m)
+			t.Errorf("%s: the hostile markup comes back unescaped: …%s…", label, r.body[max(0, i-200):min(len(r.body), i+100)])
+			ok = false
+		}
+	}
+	if strings.HasPrefix(r.header.Get("Content-Type"), "application/json") && strings.Contains(r.body, "<") {
+		t.Errorf("%s: JSON with a raw <: %.300s", label, r.body)
+		ok = false
+	}
+	return ok
+}
+
+func TestHostileInput(t *testing.T) {
+	ts := newTestServer(t, Config{})
+	var (
+		mu     sync.Mutex
+		counts = tally{}
 	)
-	for _, target := range targets {
-		r := ts.get(t, target)
-		if r.code >= 500 {
-			t.Errorf("GET %s: status %d", target, r.code)
+	send := func(t *testing.T, label, route, method, target string) response {
+		t.Helper()
+		r := ts.do(t, method, target)
+		mu.Lock()
+		counts.add(route, r.code)
+		mu.Unlock()
+		checkHostileAnswer(t, method+" "+label, r)
+		return r
+	}
+	short := func(s string) string { return fmt.Sprintf("%.60q", s) }
+
+	// Every value in every parameter of every route: all parameters at
+	// once, and one at a time on the routes that read them, alone and with
+	// a query that finds passages. The routes run in parallel.
+	t.Run("routes", func(t *testing.T) {
+		for _, route := range hostileRoutes {
+			t.Run(route.name, func(t *testing.T) {
+				t.Parallel()
+				for i, v := range hostileValues {
+					all := url.Values{}
+					for _, p := range searchParams {
+						all.Set(p, v)
+					}
+					send(t, route.name+"?(every parameter)="+short(v), route.name, "GET", route.path+"?"+all.Encode())
+					for _, p := range route.params {
+						q := url.Values{p: {v}}.Encode()
+						send(t, route.name+"?"+p+"="+short(v), route.name, "GET", route.path+"?"+q)
+						if p != ParamQuery && i%3 == 0 {
+							send(t, route.name+"?q=产业工人&"+p+"="+short(v), route.name, "GET", route.path+"?q="+url.QueryEscape("产业工人")+"&"+q)
+						}
+					}
+				}
+				// Every value in the route's variable path segment, encoded
+				// and, where a request line can carry it, as it is.
+				if route.segment == "" {
+					return
+				}
+				for _, v := range hostileValues {
+					seg := strings.Replace(route.segment, "{}", url.PathEscape(v), 1)
+					send(t, route.segment+" with "+short(v), route.segment, "GET", seg)
+					if raw := strings.Replace(route.segment, "{}", v, 1); isRequestLine(raw) {
+						send(t, route.segment+" with raw "+short(v), route.segment, "GET", raw)
+					}
+				}
+			})
 		}
-		if strings.Contains(r.body, "<script>alert") || strings.Contains(r.body, "<img src=x") {
-			t.Errorf("GET %s: the hostile markup comes back unescaped:\n%.600s", target, r.body)
+	})
+	for _, target := range pathTricks {
+		r := send(t, target, "path tricks", "GET", target)
+		if r.code != http.StatusNotFound {
+			t.Errorf("GET %s: status %d, want 404", target, r.code)
 		}
+		for _, leak := range []string{"package web", "root:", "{{define", ".search {"} {
+			if strings.Contains(r.body, leak) {
+				t.Errorf("GET %s: the answer holds a file's contents (%q)", target, leak)
+			}
+		}
+	}
+	// HEAD and OPTIONS on every route; other methods are TestReadOnly's.
+	for _, route := range hostileRoutes {
+		for _, target := range []string{route.path, route.path + "?q=" + url.QueryEscape(hostile)} {
+			send(t, target, route.name+" HEAD", "HEAD", target)
+			if r := send(t, target, route.name+" OPTIONS", "OPTIONS", target); r.code != http.StatusMethodNotAllowed && route.name[0] == '/' {
+				t.Errorf("OPTIONS %s: status %d, want 405", target, r.code)
+			}
+		}
+	}
+	t.Logf("answers by route and status:%s", counts)
+
+	// Values too long for an address are a 414, shorter ones that are
+	// still too long a 400 naming the parameter.
+	if r := ts.get(t, "/api/search?q="+url.QueryEscape(strings.Repeat("长", 34<<10/3*3))); r.code != http.StatusRequestURITooLong || !strings.Contains(r.body, `"error":"the address`) {
+		t.Errorf("a 100 KB query: %d %.200s", r.code, r.body)
+	}
+	if r := ts.get(t, "/api/search?q="+url.QueryEscape(strings.Repeat("长", 201))); r.code != 400 || !strings.Contains(r.body, `"error":"q: must be at most 200 characters"`) {
+		t.Errorf("a 201-character query: %d %.200s", r.code, r.body)
 	}
 	// The facet values a user sent come back escaped, as a value the page
 	// can show.
+	esc := url.QueryEscape(hostile)
 	r := ts.get(t, "/?body="+esc)
 	if !strings.Contains(r.body, html.EscapeString(hostile)) && !strings.Contains(r.body, "&lt;script&gt;") {
 		t.Errorf("the hostile body value is not shown escaped")
@@ -777,7 +1000,37 @@ func TestHostileInput(t *testing.T) {
 	if r.code != 200 || !strings.Contains(r.body, `\u003cscript\u003e`) {
 		t.Errorf("/api/search with a hostile q: %d %.300s", r.code, r.body)
 	}
+	// A hostile Host makes the feed's links (without a base URL) no markup.
+	req := httptest.NewRequest("GET", topicPath+"/feed.atom", nil)
+	req.Host = `x"><svg onload=alert(1)>`
+	rec := httptest.NewRecorder()
+	ts.handler.ServeHTTP(rec, req)
+	feed := response{code: rec.Code, header: rec.Result().Header, body: rec.Body.String()}
+	if checkHostileAnswer(t, "feed with a hostile Host", feed) {
+		var f atom
+		if err := xml.Unmarshal([]byte(feed.body), &f); err != nil || feed.code != 200 || len(f.Entries) == 0 {
+			t.Errorf("feed with a hostile Host: %d %v", feed.code, err)
+		}
+	}
 }
+
+// isRequestLine says whether target can be sent as it is in a request
+// line: no space, control character or byte that is not ASCII, and no
+// % that does not start an escape.
+func isRequestLine(target string) bool {
+	for i := 0; i < len(target); i++ {
+		c := target[i]
+		if c <= ' ' || c >= 0x7f || c == '#' || c == '?' {
+			return false
+		}
+		if c == '%' && (i+2 >= len(target) || !isHex(target[i+1]) || !isHex(target[i+2])) {
+			return false
+		}
+	}
+	return true
+}
+
+func isHex(c byte) bool { return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F' }
 
 func TestParseParams(t *testing.T) {
 	v, _ := url.ParseQuery("q=+产业工人+&body=中共中央&body=&body=中共中央&body=国务院&issue=89&issue=89&from=2024-01-01&to=2024-12-31&sort=date&page=3&size=20&utm=x")

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math"
 	"net"
 	"net/url"
 	"os"
@@ -28,6 +29,8 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	data := fs.String("data", "", "folder of the data files: dict.txt, aliases.toml, areas.toml (default CORPUS/data)")
 	baseURL := fs.String("base-url", "", "the site's public URL (https://host), for the feeds' links and entry IDs (default: each request's host)")
 	watch := fs.Duration("watch", 2*time.Second, "how often to check whether the index changed on disk (0: only on SIGHUP)")
+	maxSearches := fs.Int("max-searches", web.DefaultMaxSearches(), "how many requests may search the index at once; more wait "+web.DefaultSearchWait.String()+" for one to finish, then get a 503")
+	logFormat := fs.String("log-format", "text", "log lines on stderr as text (key=value) or json")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -46,6 +49,15 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		fmt.Fprintf(stderr, "zhengce serve: -watch %v is negative\n", *watch)
 		return errUsage
 	}
+	if *maxSearches < 1 {
+		fmt.Fprintf(stderr, "zhengce serve: -max-searches %d: must be 1 or more\n", *maxSearches)
+		return errUsage
+	}
+	log, err := newLogger(stderr, *logFormat)
+	if err != nil {
+		fmt.Fprintf(stderr, "zhengce serve: %v\n", err)
+		return errUsage
+	}
 	if *data == "" {
 		*data = filepath.Join(*corpus, "data")
 	}
@@ -56,10 +68,28 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	defer signal.Stop(hup)
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	go func() {
+		// After the first signal, a second one stops the process at once,
+		// without waiting for the requests in flight.
+		<-ctx.Done()
+		stop()
+	}()
 	return serve(ctx, serveConfig{
 		addr: *addr, index: *index, corpus: *corpus, data: *data, baseURL: *baseURL,
-		watch: *watch, reload: hup,
-	}, stderr)
+		watch: *watch, reload: hup, maxSearches: *maxSearches, log: log,
+	})
+}
+
+// newLogger returns the logger serve writes to w: one line per record, as
+// text (key=value) or JSON.
+func newLogger(w io.Writer, format string) (*slog.Logger, error) {
+	switch format {
+	case "text":
+		return slog.New(slog.NewTextHandler(w, nil)), nil
+	case "json":
+		return slog.New(slog.NewJSONHandler(w, nil)), nil
+	}
+	return nil, fmt.Errorf("-log-format %q: must be text or json", format)
 }
 
 // serveConfig is what `zhengce serve` was asked for.
@@ -69,24 +99,34 @@ type serveConfig struct {
 	watch time.Duration
 	// reload asks to reopen the index now (SIGHUP).
 	reload <-chan os.Signal
+	// maxSearches caps the requests searching at once (web.Config); 0:
+	// the default.
+	maxSearches int
+	// log receives every line serve writes: startup, reloads, one per
+	// request, errors.
+	log *slog.Logger
 }
 
 // serve serves cfg.index until ctx is done, following the index: when its
 // generation changes on disk (checked every cfg.watch) or on cfg.reload,
 // it opens the new one and swaps it in; requests in flight finish on the
-// old one, which is closed after them.
-func serve(ctx context.Context, cfg serveConfig, stderr io.Writer) error {
+// old one, which is closed after them. Nothing it serves writes to the
+// index or the corpus.
+func serve(ctx context.Context, cfg serveConfig) error {
+	log := cfg.log
+	if log == nil {
+		log = slog.Default()
+	}
 	if _, err := os.Stat(cfg.index); errors.Is(err, os.ErrNotExist) {
-		fmt.Fprintf(stderr, "zhengce serve: no index at %s: building it from %s first\n", cfg.index, cfg.corpus)
+		log.Info("no index yet: building it from the corpus first", "index", cfg.index, "corpus", cfg.corpus)
 		st, err := indexer.Build(cfg.corpus, cfg.data, cfg.index)
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(stderr, "zhengce serve: indexed %d issues, %d passages in %.2f s\n", st.Issues, st.Passages, st.Duration.Seconds())
+		log.Info("indexed", "issues", st.Issues, "passages", st.Passages, "seconds", round2(st.Duration.Seconds()))
 	}
-	log := slog.New(slog.NewTextHandler(stderr, nil))
-	srv := web.New(web.Config{BaseURL: cfg.baseURL, Logger: log}, nil)
-	rl := &reloader{index: cfg.index, srv: srv, stderr: stderr}
+	srv := web.New(web.Config{BaseURL: cfg.baseURL, Logger: log, LogRequests: true, MaxSearches: cfg.maxSearches}, nil)
+	rl := &reloader{index: cfg.index, srv: srv, log: log}
 	if err := rl.load(ctx); err != nil {
 		return err
 	}
@@ -96,7 +136,9 @@ func serve(ctx context.Context, cfg serveConfig, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stderr, "zhengce serve: listening on http://%s/\n", ln.Addr())
+	// Tests and scripts find the address in "listening on http://…/";
+	// the attributes after it hold no slash.
+	log.Info("listening on http://"+ln.Addr().String()+"/", "addr", ln.Addr().String())
 
 	rctx, stopReloading := context.WithCancel(ctx)
 	reloading := make(chan struct{})
@@ -110,17 +152,20 @@ func serve(ctx context.Context, cfg serveConfig, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintln(stderr, "zhengce serve: stopped")
+	rl.close()
+	log.Info("stopped")
 	return nil
 }
+
+func round2(f float64) float64 { return math.Round(f*100) / 100 }
 
 // reloader keeps the server on the index's live generation. Only one
 // goroutine at a time uses it: serve, then the follow goroutine, then
 // serve's close.
 type reloader struct {
-	index  string
-	srv    *web.Server
-	stderr io.Writer
+	index string
+	srv   *web.Server
+	log   *slog.Logger
 
 	served *indexer.Index // the generation the server answers with
 	failed string         // the last generation that failed to open, logged once
@@ -179,9 +224,9 @@ func (rl *reloader) failure(gen string, forced bool, err error) {
 	}
 	rl.failed = key
 	if gen == "" {
-		gen = "the index"
+		gen = rl.index
 	}
-	fmt.Fprintf(rl.stderr, "zhengce serve: cannot load %s, still serving %s: %v\n", gen, rl.served.Generation, err)
+	rl.log.Error("cannot load the index: still serving the one before", "generation", gen, "serving", rl.served.Generation, "err", err)
 }
 
 // load opens the index's live generation and publishes it, and closes the
@@ -201,7 +246,7 @@ func (rl *reloader) load(ctx context.Context) error {
 	drained := rl.srv.Publish(web.Generation{Searcher: se, Name: idx.Generation, OpenedAt: time.Now()})
 	rl.served = idx
 	rl.failed = ""
-	fmt.Fprintf(rl.stderr, "zhengce serve: serving %s (%d passages)\n", idx.Generation, n)
+	rl.log.Info("serving", "generation", idx.Generation, "passages", n)
 	if prev != nil {
 		rl.retire(prev, drained)
 	}
@@ -233,7 +278,11 @@ func (rl *reloader) retire(idx *indexer.Index, drained <-chan struct{}) {
 	go func() {
 		defer rl.retiring.Done()
 		<-drained
-		idx.Close()
+		if err := idx.Close(); err != nil {
+			rl.log.Error("closing a generation no longer served", "generation", idx.Generation, "err", err)
+			return
+		}
+		rl.log.Info("closed", "generation", idx.Generation)
 	}()
 }
 
@@ -255,6 +304,6 @@ func (rl *reloader) close() {
 	select {
 	case <-done:
 	case <-time.After(web.ShutdownTimeout):
-		fmt.Fprintln(rl.stderr, "zhengce serve: requests still running at exit; their index is closed when they finish")
+		rl.log.Warn("requests still running at exit: their index is closed when they finish")
 	}
 }

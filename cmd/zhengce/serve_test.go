@@ -7,12 +7,16 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"io/fs"
+	"log/slog"
 	"net"
 	"net/http"
 	"net/url"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -119,7 +123,7 @@ func TestServeBuildsAMissingIndexAndStopsCleanly(t *testing.T) {
 	}
 	index := filepath.Join(dir, "data", "index")
 	s := startServe(t, "-index", index, "-corpus", corpus, "-data", dataDir)
-	if !strings.Contains(s.stderr.String(), "no index at "+index+": building it from "+corpus) {
+	if out := s.stderr.String(); !strings.Contains(out, `msg="no index yet: building it from the corpus first" index=`+index+" corpus="+corpus) {
 		t.Errorf("serve did not say it builds the index:\n%s", s.stderr.String())
 	}
 	if _, err := os.Stat(index); err != nil {
@@ -143,7 +147,7 @@ func TestServeBuildsAMissingIndexAndStopsCleanly(t *testing.T) {
 	if code := s.stop(t); code != 0 {
 		t.Errorf("serve exited %d after its context was cancelled:\n%s", code, s.stderr.String())
 	}
-	if !strings.Contains(s.stderr.String(), "zhengce serve: stopped") {
+	if !strings.Contains(s.stderr.String(), "level=INFO msg=stopped") {
 		t.Errorf("serve did not say it stopped:\n%s", s.stderr.String())
 	}
 	if _, err := http.Get(s.base + "/healthz"); err == nil {
@@ -199,6 +203,8 @@ func TestServeUsage(t *testing.T) {
 		{[]string{"serve", "-base-url", "ftp://example"}, 2, "-base-url"},
 		{[]string{"serve", "-base-url", "https://example/prefix"}, 2, "-base-url"},
 		{[]string{"serve", "-no-such-flag"}, 2, "no-such-flag"},
+		{[]string{"serve", "-log-format", "xml"}, 2, `-log-format "xml": must be text or json`},
+		{[]string{"serve", "-max-searches", "0"}, 2, "-max-searches 0: must be 1 or more"},
 		{[]string{"serve", "-index", filepath.Join(t.TempDir(), "index"), "-corpus", filepath.Join(t.TempDir(), "none")}, 1, "zhengce serve:"},
 		{[]string{"serve", "-index", sharedIndex(t), "-addr", "127.0.0.1:99999"}, 1, "zhengce serve:"},
 	} {
@@ -316,7 +322,7 @@ func TestServeFollowsTheIndex(t *testing.T) {
 	if !strings.HasPrefix(before.Generation, "index.g") || before.Issues != 1 || before.Passages == 0 {
 		t.Fatalf("/healthz before: %+v", before)
 	}
-	if !strings.Contains(s.stderr.String(), "serving "+before.Generation+" (") {
+	if !strings.Contains(s.stderr.String(), "msg=serving generation="+before.Generation+" ") {
 		t.Errorf("serve did not say which generation it serves:\n%s", s.stderr.String())
 	}
 	if n := s.total(t, onlyInIssue91); n != 0 {
@@ -373,7 +379,7 @@ func TestServeFollowsTheIndex(t *testing.T) {
 	if n := s.total(t, "issue=91"); n == 0 {
 		t.Errorf("no passages of issue 91 after the re-index")
 	}
-	want := fmt.Sprintf("serving %s (%d passages)", after.Generation, after.Passages)
+	want := fmt.Sprintf("msg=serving generation=%s passages=%d", after.Generation, after.Passages)
 	if !strings.Contains(s.stderr.String(), want) {
 		t.Errorf("serve did not log %q:\n%s", want, s.stderr.String())
 	}
@@ -388,7 +394,8 @@ func TestServeReload(t *testing.T) {
 	corpus, index := followCorpus(t)
 	reload := make(chan os.Signal)
 	s := startServeFunc(t, func(ctx context.Context, stderr io.Writer) int {
-		err := serve(ctx, serveConfig{addr: "127.0.0.1:0", index: index, corpus: corpus, data: dataDir, reload: reload}, stderr)
+		log := slog.New(slog.NewTextHandler(stderr, nil))
+		err := serve(ctx, serveConfig{addr: "127.0.0.1:0", index: index, corpus: corpus, data: dataDir, reload: reload, log: log})
 		if err != nil {
 			fmt.Fprintln(stderr, err)
 			return 1
@@ -416,7 +423,7 @@ func TestServeReload(t *testing.T) {
 		t.Fatal(err)
 	}
 	pointAt(t, index, "index.g000099")
-	want := "cannot load index.g000099, still serving " + second.Generation
+	want := "generation=index.g000099 serving=" + second.Generation
 	for i := 1; i <= 2; i++ {
 		// Each reload asks again, and is answered again.
 		reload <- syscall.SIGHUP
@@ -441,7 +448,7 @@ func TestServeKeepsServingThroughABadGeneration(t *testing.T) {
 		t.Fatal(err)
 	}
 	pointAt(t, index, "index.g000099")
-	want := "cannot load index.g000099, still serving " + first.Generation
+	want := "generation=index.g000099 serving=" + first.Generation
 	s.waitLog(t, want, 1)
 	time.Sleep(300 * time.Millisecond) // 15 more looks
 	if n := strings.Count(s.stderr.String(), want); n != 1 {
@@ -467,7 +474,7 @@ func TestServeSIGHUP(t *testing.T) {
 	_, index := followCorpus(t)
 	s := startServe(t, "-index", index, "-watch", "0")
 	gen := s.health(t).Generation
-	line := "serving " + gen + " ("
+	line := "msg=serving generation=" + gen + " "
 	if n := strings.Count(s.stderr.String(), line); n != 1 {
 		t.Fatalf("%q logged %d times at start:\n%s", line, n, s.stderr.String())
 	}
@@ -481,4 +488,283 @@ func TestServeSIGHUP(t *testing.T) {
 	if code := s.stop(t); code != 0 {
 		t.Errorf("serve exited %d:\n%s", code, s.stderr.String())
 	}
+}
+
+// routes are a request to every route serve answers.
+var routes = []string{
+	"/", "/?q=" + url.QueryEscape("产业工人"), "/issues", "/issues/89", "/topics",
+	"/topics/" + url.PathEscape("技能人才评价体系研究"), "/topics/" + url.PathEscape("技能人才评价体系研究") + "/feed.atom",
+	"/api/search?q=" + url.QueryEscape("技能人才"), "/api/issues", "/api/issues/89", "/api/topics",
+	"/api/topics/" + url.PathEscape("技能人才评价体系研究"), "/healthz", "/static/style.css", "/static/site.js",
+}
+
+// tree lists every file under dirs with its size, mode and time, and
+// where each link points.
+func tree(t *testing.T, dirs ...string) string {
+	t.Helper()
+	var b strings.Builder
+	for _, dir := range dirs {
+		err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			info, err := os.Lstat(path)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(&b, "%s %v %d %d", path, info.Mode(), info.Size(), info.ModTime().UnixNano())
+			if info.Mode()&fs.ModeSymlink != 0 {
+				target, _ := os.Readlink(path)
+				fmt.Fprintf(&b, " → %s", target)
+			}
+			b.WriteString("\n")
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	return b.String()
+}
+
+// The serving process is read-only to the network: every method but GET
+// and HEAD, on every route, is a 405 and changes neither the index nor the
+// corpus; nor do the GETs.
+func TestServeIsReadOnly(t *testing.T) {
+	corpus, index := workspace(t, shippedIssue, filepath.Join(filepath.Dir(fixtureGlob), "issue-091.txt"))
+	s := startServe(t, "-index", index, "-watch", "20ms")
+	gen := s.health(t).Generation
+	before := tree(t, corpus, filepath.Dir(index))
+	n := 0
+	for _, route := range routes {
+		for _, method := range []string{"POST", "PUT", "DELETE", "PATCH"} {
+			for _, body := range []string{"", "running=89", `{"file":"issue-089.txt"}`} {
+				req, err := http.NewRequest(method, s.base+route, strings.NewReader(body))
+				if err != nil {
+					t.Fatal(err)
+				}
+				resp, err := http.DefaultClient.Do(req)
+				if err != nil {
+					t.Fatalf("%s %s: %v", method, route, err)
+				}
+				io.Copy(io.Discard, resp.Body)
+				resp.Body.Close()
+				n++
+				if resp.StatusCode != http.StatusMethodNotAllowed || resp.Header.Get("Allow") != "GET, HEAD" {
+					t.Errorf("%s %s: %s, Allow %q", method, route, resp.Status, resp.Header.Get("Allow"))
+				}
+			}
+		}
+		if code, _ := s.get(t, route); code != 200 {
+			t.Errorf("GET %s: %d", route, code)
+		}
+	}
+	time.Sleep(100 * time.Millisecond) // a few looks at the index
+	if after := tree(t, corpus, filepath.Dir(index)); after != before {
+		t.Errorf("the corpus or the index changed:\nbefore:\n%s\nafter:\n%s", before, after)
+	}
+	if h := s.health(t); h.Generation != gen || h.Issues != 2 {
+		t.Errorf("/healthz after: %+v, generation before %s", h, gen)
+	}
+	t.Logf("%d requests with other methods, all 405", n)
+}
+
+// -log-format json: every line serve writes is a JSON object, the address
+// is still found with "listening on http://…/", and each request is a
+// line with its method, path, query, status, bytes and duration.
+func TestServeLogsJSON(t *testing.T) {
+	s := startServe(t, "-index", sharedIndex(t), "-log-format", "json")
+	s.get(t, "/api/search?q="+url.QueryEscape("产业工人")+"&size=2")
+	s.get(t, "/nothing%0Ahere")
+	if code := s.stop(t); code != 0 {
+		t.Fatalf("serve exited %d", code)
+	}
+	var msgs []string
+	requests := 0
+	for _, line := range strings.Split(strings.TrimSuffix(s.stderr.String(), "\n"), "\n") {
+		var rec map[string]any
+		if err := json.Unmarshal([]byte(line), &rec); err != nil {
+			t.Errorf("not a JSON line: %q", line)
+			continue
+		}
+		msg, _ := rec["msg"].(string)
+		msgs = append(msgs, msg)
+		if msg != "request" {
+			continue
+		}
+		requests++
+		for _, k := range []string{"time", "level", "method", "path", "status", "bytes", "duration_ms"} {
+			if _, ok := rec[k]; !ok {
+				t.Errorf("a request line without %s: %s", k, line)
+			}
+		}
+		if rec["path"] == "/api/search" && (rec["query"] != "q=产业工人&size=2" || rec["status"] != 200.0) {
+			t.Errorf("request line: %s", line)
+		}
+		if strings.HasPrefix(rec["path"].(string), "/nothing") && (rec["path"] != "/nothing\nhere" || rec["status"] != 404.0) {
+			t.Errorf("request line: %s", line)
+		}
+	}
+	want := []string{"serving", "listening on " + s.base + "/", "request", "request", "shutting down: finishing the requests in flight", "closed", "stopped"}
+	if fmt.Sprint(msgs) != fmt.Sprint(want) || requests != 2 {
+		t.Errorf("messages %q, want %q", msgs, want)
+	}
+}
+
+// Many clients search a running `zhengce serve` (the binary) while `zhengce
+// add`, a bulk `zhengce index` and `zhengce remove` change the index under
+// it: not one request fails, and the server ends on the last generation.
+func TestServeWhileWriting(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary and indexes 60 issues while serving")
+	}
+	bin := zhengceBinary(t)
+	corpus, index := workspace(t, sourceIssues(t)...)
+	extra := t.TempDir()
+	newIssue := writeCopies(t, extra, 1)[0] // 总第 92 期
+
+	const clients = 8
+	serve := exec.Command(bin, "serve", "-addr", "127.0.0.1:0", "-index", index, "-watch", "50ms",
+		"-max-searches", strconv.Itoa(2*clients), "-log-format", "json")
+	var stderr syncBuffer
+	pr, pw := io.Pipe()
+	serve.Stderr = pw
+	if err := serve.Start(); err != nil {
+		t.Fatal(err)
+	}
+	exited := make(chan error, 1)
+	go func() { exited <- serve.Wait(); pw.Close() }()
+	defer func() {
+		serve.Process.Kill()
+	}()
+	base := make(chan string, 1)
+	go func() {
+		sc := bufio.NewScanner(pr)
+		for sc.Scan() {
+			stderr.Write([]byte(sc.Text() + "\n"))
+			if m := listening.FindStringSubmatch(sc.Text()); m != nil {
+				select {
+				case base <- m[1]:
+				default:
+				}
+			}
+		}
+	}()
+	s := &serving{stderr: &stderr}
+	select {
+	case s.base = <-base:
+	case err := <-exited:
+		t.Fatalf("serve exited: %v\n%s", err, stderr.String())
+	case <-time.After(60 * time.Second):
+		t.Fatalf("serve did not say where it listens:\n%s", stderr.String())
+	}
+	first := s.health(t)
+
+	targets := []string{
+		"/api/search?q=" + url.QueryEscape("产业工人"),
+		"/api/search?q=" + url.QueryEscape("技能人才评价") + "&sort=date&size=50",
+		"/?q=" + url.QueryEscape("助学金") + "&body=" + url.QueryEscape("财政部"),
+		"/topics/" + url.PathEscape("技能人才评价体系研究") + "/feed.atom",
+		"/api/topics/" + url.PathEscape("技能人才评价体系研究"),
+		"/issues/89?q=" + url.QueryEscape("产业工人"),
+		"/api/issues",
+		"/healthz",
+	}
+	client := &http.Client{Timeout: 60 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: clients}}
+	stop := make(chan struct{})
+	var (
+		wg       sync.WaitGroup
+		mu       sync.Mutex
+		requests int
+		failures []string
+	)
+	for c := range clients {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := 0; ; i++ {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				target := targets[(c+i)%len(targets)]
+				resp, err := client.Get(s.base + target)
+				var status string
+				if err == nil {
+					_, err = io.Copy(io.Discard, resp.Body)
+					resp.Body.Close()
+					if resp.StatusCode != 200 {
+						status = resp.Status
+					}
+				}
+				mu.Lock()
+				requests++
+				if err != nil || status != "" {
+					failures = append(failures, fmt.Sprintf("GET %s: %s %v", target, status, err))
+				}
+				mu.Unlock()
+			}
+		}()
+	}
+	step := func(what string, issues int, args ...string) health {
+		t.Helper()
+		before := s.health(t).Generation
+		start := time.Now()
+		if code, _, stderr := cli(t, args...); code != 0 {
+			t.Fatalf("%s: exit %d: %s", what, code, stderr)
+		}
+		h := s.waitHealth(t, "after "+what, func(h health) bool { return h.Generation != before })
+		if h.Issues != issues {
+			t.Errorf("after %s: %d issues, want %d", what, h.Issues, issues)
+		}
+		t.Logf("%s in %.1f s: %s, %d issues, %d passages", what, time.Since(start).Seconds(), h.Generation, h.Issues, h.Passages)
+		return h
+	}
+	time.Sleep(200 * time.Millisecond)
+	step("add", 7, "add", "-corpus", corpus, "-index", index, newIssue)
+	writeCopies(t, corpus, 54)
+	step("a bulk index", 60, "index", "-corpus", corpus, "-index", index)
+	last := step("remove", 59, "remove", "-corpus", corpus, "-index", index, "92")
+	time.Sleep(200 * time.Millisecond)
+	close(stop)
+	wg.Wait()
+
+	mu.Lock()
+	t.Logf("%d requests from %d clients through add, index and remove", requests, clients)
+	for i, f := range failures {
+		if i < 10 {
+			t.Error(f)
+		}
+	}
+	if len(failures) > 0 {
+		t.Errorf("%d of %d requests failed", len(failures), requests)
+	}
+	mu.Unlock()
+	if last.Generation == first.Generation || s.total(t, "issue=92") != 0 || s.total(t, "issue=93") == 0 {
+		t.Errorf("the server does not answer with the last generation: %+v", last)
+	}
+
+	// SIGTERM: it stops cleanly.
+	if err := serve.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case err := <-exited:
+		if err != nil {
+			t.Errorf("serve after SIGTERM: %v", err)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("serve did not stop within 30 s of SIGTERM")
+	}
+	out := stderr.String()
+	if !strings.Contains(out, `"msg":"stopped"`) || strings.Contains(out, `"level":"ERROR"`) {
+		t.Errorf("serve's log:\n%s", lastLines(out, 20))
+	}
+}
+
+// lastLines is the last n lines of s.
+func lastLines(s string, n int) string {
+	lines := strings.Split(strings.TrimSuffix(s, "\n"), "\n")
+	return strings.Join(lines[max(0, len(lines)-n):], "\n")
 }
