@@ -6,7 +6,7 @@ CORPUS  ?= corpus
 QUERY   ?= 技能人才评价
 ADDR    ?= 127.0.0.1:8080
 
-.PHONY: build run index search test fuzz vet fmt bench clean
+.PHONY: build run index search test race fuzz vet fmt bench clean
 
 build:
 	$(GO) build -o $(BIN) ./cmd/zhengce
@@ -32,6 +32,11 @@ test:
 	@unformatted=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
 	  if [ -n "$$unformatted" ]; then echo "gofmt needed: $$unformatted"; exit 1; fi
 	$(GO) test -count=1 ./...
+
+# The server and command tests under the race detector: many searches while
+# add, remove and bulk re-index swap the index under a running server.
+race:
+	$(GO) test -race -count=1 ./web/ ./cmd/...
 
 # Every fuzz target in turn for FUZZTIME each: a duration (10m for a real
 # session) or a count of executions (3000x). CI uses a count: Go 1.26's fuzz
