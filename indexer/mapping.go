@@ -5,12 +5,11 @@ import (
 
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/custom"
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/keyword"
-	"github.com/blevesearch/bleve/v2/analysis/lang/cjk"
-	"github.com/blevesearch/bleve/v2/analysis/token/lowercase"
 	"github.com/blevesearch/bleve/v2/analysis/tokenizer/unicode"
 	"github.com/blevesearch/bleve/v2/mapping"
 	index "github.com/blevesearch/bleve_index_api"
 
+	"zhengce/indexer/analysis/cjkfilter"
 	"zhengce/indexer/analysis/segmenter"
 	"zhengce/indexer/analysis/tokenizer/gse"
 )
@@ -18,7 +17,7 @@ import (
 // MappingVersion is written into every index. Change it whenever the mapping,
 // the analysis or the document layout changes: an index with another version
 // is rebuilt rather than searched with the wrong assumptions.
-const MappingVersion = "zhengce-3"
+const MappingVersion = "zhengce-4"
 
 // Analyzer names used in the mapping and by queries.
 const (
@@ -80,15 +79,17 @@ func NewMapping(words []segmenter.Word) (*mapping.IndexMappingImpl, error) {
 			"type": gse.Name, gse.ConfigMode: string(gse.ModeIndex), gse.ConfigWords: wordList}},
 		{im.AddCustomTokenizer, "zh_words_query", map[string]interface{}{
 			"type": gse.Name, gse.ConfigMode: string(gse.ModeQuery), gse.ConfigWords: wordList}},
+		// cjkfilter.FoldName is bleve's cjk_width and lowercase filters in
+		// one pass; NgramName those and cjk_bigram (see package cjkfilter).
 		{im.AddCustomAnalyzer, AnalyzerWords, map[string]interface{}{
 			"type": custom.Name, "tokenizer": "zh_words_index",
-			"token_filters": []interface{}{cjk.WidthName, lowercase.Name}}},
+			"token_filters": []interface{}{cjkfilter.FoldName}}},
 		{im.AddCustomAnalyzer, AnalyzerWordsQuery, map[string]interface{}{
 			"type": custom.Name, "tokenizer": "zh_words_query",
-			"token_filters": []interface{}{cjk.WidthName, lowercase.Name}}},
+			"token_filters": []interface{}{cjkfilter.FoldName}}},
 		{im.AddCustomAnalyzer, AnalyzerNgram, map[string]interface{}{
 			"type": custom.Name, "tokenizer": unicode.Name,
-			"token_filters": []interface{}{cjk.WidthName, lowercase.Name, cjk.BigramName}}},
+			"token_filters": []interface{}{cjkfilter.NgramName}}},
 	}
 	for _, d := range defs {
 		if err := d.add(d.name, d.config); err != nil {

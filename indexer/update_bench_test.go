@@ -18,13 +18,9 @@ var reRunning = regexp.MustCompile(`总第\s*(\d+)\s*期`)
 // writeRenumbered writes n issues into dir: the shipped issue and the
 // fixtures in turn, each under a new running number from 1001 on (only the
 // masthead changes: enough for indexing, whose cost is what is measured).
-func writeRenumbered(b *testing.B, dir string, n int) []string {
+func writeRenumbered(b testing.TB, dir string, n int) []string {
 	b.Helper()
-	srcs, err := filepath.Glob(filepath.Join(fixtureDir, "*.txt"))
-	if err != nil {
-		b.Fatal(err)
-	}
-	srcs = append(srcs, seedFile)
+	srcs := sourceIssueFiles(b)
 	var texts []string
 	for _, f := range srcs {
 		raw, err := os.ReadFile(f)
@@ -51,6 +47,16 @@ func writeRenumbered(b *testing.B, dir string, n int) []string {
 		}
 	}
 	return files
+}
+
+// sourceIssueFiles lists the fixture issues and the shipped issue.
+func sourceIssueFiles(b testing.TB) []string {
+	b.Helper()
+	srcs, err := filepath.Glob(filepath.Join(fixtureDir, "*.txt"))
+	if err != nil || len(srcs) == 0 {
+		b.Fatalf("fixtures: %v (%d files)", err, len(srcs))
+	}
+	return append(srcs, seedFile)
 }
 
 // BenchmarkAddOneIssue measures, in one process (the dictionary loaded

@@ -17,6 +17,7 @@ type Areas struct {
 	tops  []topArea
 	order map[string]int // every valid area value → its rank in file order
 	rules []areaRule
+	text  *textIndex // every rule's text words, to read a text once for all
 }
 
 type topArea struct {
@@ -56,7 +57,7 @@ func LoadAreas(path string) (*Areas, error) {
 	if err := decodeFile(path, src, &f); err != nil {
 		return nil, err
 	}
-	a := &Areas{order: map[string]int{}}
+	a := &Areas{order: map[string]int{}, text: newTextIndex()}
 	for i, e := range f.Area {
 		line := entryLine(string(src), "area", i)
 		name := strings.TrimSpace(e.Name)
@@ -90,6 +91,9 @@ func LoadAreas(path string) (*Areas, error) {
 		r, err := a.rule(e.Area, e.Title, e.Text, e.Except, e.Min)
 		if err != nil {
 			return nil, &FileError{Path: path, Line: line, Err: err}
+		}
+		if r.text != nil {
+			a.text.add(len(a.rules), e.Text, e.Except)
 		}
 		a.rules = append(a.rules, r)
 	}
@@ -137,13 +141,23 @@ func (a *Areas) rule(area string, title, text, except []string, min int) (areaRu
 // of its second levels apply, only the more specific one is returned.
 func (a *Areas) Classify(title, text string) []string {
 	title, text = squeeze(title), squeeze(text)
+	var hits *textHits // found on the first rule that reads the text
 	hit := map[string]bool{}
-	for _, r := range a.rules {
+	for i, r := range a.rules {
 		if hit[r.area] {
 			continue
 		}
-		if (r.title != nil && r.title.count(title, 1) > 0) ||
-			(r.text != nil && r.text.count(text, r.min) >= r.min) {
+		if r.title != nil && r.title.count(title, 1) > 0 {
+			hit[r.area] = true
+			continue
+		}
+		if r.text == nil {
+			continue
+		}
+		if hits == nil {
+			hits = a.text.find(text)
+		}
+		if a.text.count(hits, i, r.min) >= r.min {
 			hit[r.area] = true
 		}
 	}

@@ -1,6 +1,7 @@
 package taxonomy
 
 import (
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -278,4 +279,63 @@ func TestLoadAreasErrors(t *testing.T) {
 			t.Log(err)
 		})
 	}
+}
+
+// TestTextIndexCountsAsMatchers holds the one-pass count (textIndex) to each
+// rule's own matcher, on the shipped rules: over the shipped issues' lines
+// and over random strings of the rules' words, pieces of them and filler,
+// with and without a limit.
+func TestTextIndexCountsAsMatchers(t *testing.T) {
+	a, err := LoadAreas(filepath.Join("..", "..", "corpus", "data", AreasFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var texts []string
+	files, _ := filepath.Glob(filepath.Join("..", "..", "testdata", "issues", "*.txt"))
+	files = append(files, filepath.Join("..", "..", "corpus", "issue-089.txt"))
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		texts = append(texts, squeeze(string(b)))
+		for _, l := range strings.Split(string(b), "\n") {
+			texts = append(texts, squeeze(l))
+		}
+	}
+	rng := rand.New(rand.NewPCG(1, 2))
+	words := a.text.words
+	for range 2000 {
+		var b strings.Builder
+		for range rng.IntN(30) {
+			w := words[rng.IntN(len(words))]
+			switch r := []rune(w); rng.IntN(4) {
+			case 0:
+				b.WriteString(string(r[:rng.IntN(len(r))+1])) // a prefix
+			case 1:
+				b.WriteString(string(r[rng.IntN(len(r)):])) // a suffix
+			case 2:
+				b.WriteString("的")
+			default:
+				b.WriteString(w)
+			}
+		}
+		texts = append(texts, b.String())
+	}
+	checked := 0
+	for _, s := range texts {
+		hits := a.text.find(s)
+		for i, r := range a.rules {
+			if r.text == nil {
+				continue
+			}
+			for _, limit := range []int{0, r.min} {
+				if got, want := a.text.count(hits, i, limit), r.text.count(s, limit); got != want {
+					t.Fatalf("rule %d (%s), limit %d, on %q: %d, matcher says %d", i, r.area, limit, s, got, want)
+				}
+				checked++
+			}
+		}
+	}
+	t.Logf("%d counts compared", checked)
 }

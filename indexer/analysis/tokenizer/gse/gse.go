@@ -10,6 +10,7 @@ package gse
 
 import (
 	"fmt"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -73,18 +74,9 @@ func (t *Tokenizer) Tokenize(input []byte) analysis.TokenStream {
 		pos++
 		emit(start, end, pos, typ)
 		if t.mode == ModeIndex && typ == analysis.Ideographic {
-			first := len(stream)
-			walkSubwords(text, s.Token(), start, start, end, func(s, e int, typ analysis.TokenType) {
-				if s == start && e == end {
-					return
-				}
-				for _, t := range stream[first:] {
-					if t.Start == s && t.End == e {
-						return
-					}
-				}
-				emit(s, e, pos, typ)
-			})
+			for _, sub := range subwordsOf(text, s.Token(), start, end) {
+				emit(start+int(sub.start), start+int(sub.end), pos, sub.typ)
+			}
 		}
 	}
 	if offsets != nil {
@@ -93,6 +85,53 @@ func (t *Tokenizer) Tokenize(input []byte) analysis.TokenStream {
 		}
 	}
 	return stream
+}
+
+// subword is a sub-word of a dictionary word, by its byte offsets in the
+// word.
+type subword struct {
+	start, end int32
+	typ        analysis.TokenType
+}
+
+// subwords holds each dictionary word's sub-words (*gselib.Token →
+// wordSubwords), worked out the first time the word is met: a word's
+// sub-words depend on the word alone, and the dictionary's words live as
+// long as the process (the segmenter is loaded once, see package
+// segmenter). Only words with segments (the dictionary's) are kept, so it
+// grows no larger than the words of the text met so far.
+var subwords sync.Map
+
+type wordSubwords struct {
+	len  int // the word's length in bytes
+	subs []subword
+}
+
+// subwordsOf returns the sub-words of tok, the word text[start:end], in the
+// order walkSubwords finds them, each once and the word itself left out.
+func subwordsOf(text []byte, tok *gselib.Token, start, end int) []subword {
+	if len(tok.Segments()) == 0 {
+		return nil
+	}
+	if v, ok := subwords.Load(tok); ok {
+		if w := v.(*wordSubwords); w.len == end-start {
+			return w.subs
+		}
+	}
+	var subs []subword
+	walkSubwords(text, tok, start, start, end, func(s, e int, typ analysis.TokenType) {
+		if s == start && e == end {
+			return
+		}
+		for _, sub := range subs {
+			if int(sub.start) == s-start && int(sub.end) == e-start {
+				return
+			}
+		}
+		subs = append(subs, subword{int32(s - start), int32(e - start), typ})
+	})
+	subwords.Store(tok, &wordSubwords{len: end - start, subs: subs})
+	return subs
 }
 
 // walkSubwords calls emit for each dictionary sub-word of tok, which starts at
