@@ -3,6 +3,7 @@ package search
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strconv"
 	"sync"
 
@@ -88,7 +89,27 @@ func (s *Searcher) Issue(ctx context.Context, running int) (*IssueSummary, []zhe
 
 // Topics lists every recommended research direction across the issues, the
 // most recently proposed first, with the number of passages linked to each.
+// The list is made once per Searcher (its index never changes).
 func (s *Searcher) Topics(ctx context.Context) ([]Topic, error) {
+	s.topics.mu.Lock()
+	defer s.topics.mu.Unlock()
+	if s.topics.list == nil {
+		list, err := s.listTopics(ctx)
+		if err != nil {
+			return nil, err
+		}
+		s.topics.list = list
+	}
+	return slices.Clone(s.topics.list), nil
+}
+
+// topicList is the Searcher's list of topics, made on first use.
+type topicList struct {
+	mu   sync.Mutex
+	list []Topic
+}
+
+func (s *Searcher) listTopics(ctx context.Context) ([]Topic, error) {
 	c, err := s.catalogue()
 	if err != nil {
 		return nil, err
@@ -110,13 +131,19 @@ func (s *Searcher) Topics(ctx context.Context) ([]Topic, error) {
 	if len(topics) == 0 {
 		return []Topic{}, nil
 	}
-	sr := bleve.NewSearchRequestOptions(query.NewMatchAllQuery(), 0, 0, false)
-	sr.AddFacet(FacetDirection, bleve.NewFacetRequest(indexer.FieldDirections, len(topics)))
-	res, err := s.index.SearchInContext(ctx, sr)
-	if err != nil {
-		return nil, fmt.Errorf("counting topic passages: %w", err)
+	var counts []FacetValue
+	if cols := s.columns(); cols != nil {
+		counts = cols.valuesOverAll(facetIndex(FacetDirection), len(topics))
+	} else {
+		sr := bleve.NewSearchRequestOptions(query.NewMatchAllQuery(), 0, 0, false)
+		sr.AddFacet(FacetDirection, bleve.NewFacetRequest(indexer.FieldDirections, len(topics)))
+		res, err := s.index.SearchInContext(ctx, sr)
+		if err != nil {
+			return nil, fmt.Errorf("counting topic passages: %w", err)
+		}
+		counts = facetValues(res.Facets[FacetDirection])
 	}
-	for _, v := range facetValues(res.Facets[FacetDirection]) {
+	for _, v := range counts {
 		if i, ok := at[v.Value]; ok {
 			topics[i].Passages = v.Count
 		}

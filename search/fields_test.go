@@ -54,7 +54,7 @@ func TestSubstringRecallByField(t *testing.T) {
 		for i, f := range fields {
 			var qs []query.Query
 			for field, analyzer := range f.fields {
-				qs = append(qs, phrase(field, analyzer, sub, 1))
+				qs = append(qs, s.phrase(field, analyzer, sub, 1))
 			}
 			res, err := s.index.Search(bleve.NewSearchRequestOptions(query.NewDisjunctionQuery(qs), len(passages), 0, false))
 			if err != nil {

@@ -2,6 +2,7 @@ package search
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -23,6 +24,11 @@ const (
 	dataDir     = "../corpus/data"
 )
 
+// testIndex, when set, is where the test index is kept: built there when
+// missing, else opened as it is. Two runs on one index see the same segments,
+// so the same summation order of scores (see TestGolden).
+var testIndex = flag.String("index", "", "keep the test index here and reuse it")
+
 var (
 	fixtureOnce sync.Once
 	fixtureDir  string // removed by TestMain
@@ -37,6 +43,7 @@ var (
 
 func TestMain(m *testing.M) {
 	code := m.Run()
+	closeBenchIndexes()
 	if fixtureDir != "" {
 		os.RemoveAll(fixtureDir)
 	}
@@ -86,13 +93,18 @@ func buildFixture() {
 			return fmt.Errorf("no fixtures match %s", fixtureGlob)
 		}
 		files = append([]string{seedIssue}, files...)
-		fixtureDir, err = os.MkdirTemp("", "zhengce-search-test-")
-		if err != nil {
-			return err
+		dir := *testIndex
+		if dir == "" {
+			fixtureDir, err = os.MkdirTemp("", "zhengce-search-test-")
+			if err != nil {
+				return err
+			}
+			dir = filepath.Join(fixtureDir, "index")
 		}
-		dir := filepath.Join(fixtureDir, "index")
-		if _, err := indexer.BuildFiles(files, dataDir, dir); err != nil {
-			return err
+		if _, err := os.Stat(dir); err != nil || *testIndex == "" {
+			if _, err := indexer.BuildFiles(files, dataDir, dir); err != nil {
+				return err
+			}
 		}
 		idx, err := indexer.Open(dir)
 		if err != nil {
@@ -104,6 +116,11 @@ func buildFixture() {
 			return err
 		}
 		s := New(idx, aliases)
+		// Every test searches through the columns, as a server does
+		// (TestColumnsAnswerAsBleve compares with bleve's collector).
+		if err := s.Warm(context.Background()); err != nil {
+			return err
+		}
 		fixture.searcher = s
 		fixture.aliases = aliases
 		fixture.byID = map[string]zhengce.Passage{}

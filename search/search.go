@@ -6,18 +6,21 @@ package search
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"html"
 	"slices"
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 	"unicode"
 	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis"
+	"github.com/blevesearch/bleve/v2/mapping"
 	bsearch "github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
 
@@ -125,17 +128,25 @@ type Searcher struct {
 	index   *indexer.Index
 	aliases Aliases
 	cat     catalogue
+	col     columnState
+	drawn   drawnCache
+	topics  topicList
+	hits    *hitCache
+	// analysed keeps how query texts were cut: a query cuts the same
+	// words several times (for each field, and again for its bonuses).
+	analysed analysisCache
 }
 
 // New returns a Searcher over idx; aliases may be nil.
 func New(idx *indexer.Index, aliases Aliases) *Searcher {
-	return &Searcher{index: idx, aliases: aliases}
+	return &Searcher{index: idx, aliases: aliases, hits: newHitCache(hitCacheBytes)}
 }
 
 // Search runs req. A malformed request is a *zhengce.Error with code
 // EINVALID naming the parameter.
 func (s *Searcher) Search(ctx context.Context, req Request) (*Result, error) {
 	start := time.Now()
+	s.searched()
 	if err := normalise(&req); err != nil {
 		return nil, err
 	}
@@ -156,12 +167,24 @@ func (s *Searcher) Search(ctx context.Context, req Request) (*Result, error) {
 		}
 		q = s.rankingQuery(terms, drawn)
 	}
-	filters := s.filters(req)
+	values := filterValues(req, s.aliases)
+	filters := s.filters(req, values)
+	byDate := req.Sort == SortDate || (!hasPositive(terms) && req.Topic == "")
+	if c := s.columns(); c != nil {
+		out, err := s.searchColumns(ctx, c, q, filters, values, req, byDate)
+		if err == nil {
+			out.TookMS = float64(time.Since(start).Microseconds()) / 1000
+			return out, nil
+		}
+		if !errors.Is(err, errStale) {
+			return nil, fmt.Errorf("searching: %w", err)
+		}
+	}
 
 	sr := bleve.NewSearchRequestOptions(withFilters(q, filters, ""), req.Size, (req.Page-1)*req.Size, false)
 	sr.IncludeLocations = true
 	sr.Fields = []string{indexer.FieldSource}
-	if req.Sort == SortDate || (!hasPositive(terms) && req.Topic == "") {
+	if byDate {
 		sr.SortBy([]string{"-" + indexer.FieldDate, "-" + indexer.FieldRunning, indexer.FieldOrdinal, "_id"})
 	} else {
 		sr.SortBy([]string{"-_score", "-" + indexer.FieldDate, indexer.FieldOrdinal, "_id"})
@@ -288,34 +311,103 @@ func (s *Searcher) textQuery(terms []Term) query.Query { return s.rankingQuery(t
 // directions drawn on the sections whose policy title or headings say it
 // (or, for a direction's name, its subject): a query naming a policy also
 // finds the directions proposed from it, and an excluded word moves them
-// down with the policy.
+// down with the policy. What a word draws is kept for the life of the
+// Searcher (its index never changes).
 func (s *Searcher) directionsDrawn(ctx context.Context, terms []Term) ([][]string, error) {
 	out := make([][]string, len(terms))
-	direction := query.NewTermQuery(string(zhengce.KindDirection))
-	direction.SetField(indexer.FieldKind)
 	for i, t := range terms {
 		if t.Phrase && !t.Exclude {
 			continue
 		}
-		var inContext []query.Query
-		for _, v := range s.variants(t.Text) {
-			inContext = append(inContext, contextClauses(v, 1)...)
-			if subj := s.subject(v); subj != "" {
-				inContext = append(inContext, contextClauses(subj, 1)...)
-			}
+		if d, ok := s.drawn.get(t.Text); ok {
+			out[i] = d
+			continue
 		}
-		q := query.NewBooleanQuery([]query.Query{query.NewDisjunctionQuery(inContext)}, nil, []query.Query{direction})
-		sr := bleve.NewSearchRequestOptions(q, 0, 0, false)
-		sr.AddFacet(FacetDirection, bleve.NewFacetRequest(indexer.FieldDirections, 1000))
-		res, err := s.index.SearchInContext(ctx, sr)
+		d, err := s.drawnBy(ctx, t.Text)
 		if err != nil {
 			return nil, fmt.Errorf("finding the directions drawn on %q: %w", t.Text, err)
 		}
-		for _, v := range facetValues(res.Facets[FacetDirection]) {
-			out[i] = append(out[i], v.Value)
-		}
+		s.drawn.put(t.Text, d)
+		out[i] = d
 	}
 	return out, nil
+}
+
+// drawnDirectionsMax is how many directions a word draws at most (the most
+// often linked).
+const drawnDirectionsMax = 1000
+
+// drawnBy finds the directions drawn on what says term (see
+// directionsDrawn): the directions of the passages, research directions
+// aside, whose context says it.
+func (s *Searcher) drawnBy(ctx context.Context, term string) ([]string, error) {
+	var inContext []query.Query
+	for _, v := range s.variants(term) {
+		inContext = append(inContext, s.contextClauses(v, 1)...)
+		if subj := s.subject(v); subj != "" {
+			inContext = append(inContext, s.contextClauses(subj, 1)...)
+		}
+	}
+	direction := query.NewTermQuery(string(zhengce.KindDirection))
+	direction.SetField(indexer.FieldKind)
+	q := query.NewBooleanQuery([]query.Query{query.NewDisjunctionQuery(inContext)}, nil, []query.Query{direction})
+	var values []FacetValue
+	if c := s.columns(); c != nil {
+		v, err := s.countColumns(ctx, c, q, facetIndex(FacetDirection), drawnDirectionsMax)
+		if err == nil {
+			values = v
+		} else if !errors.Is(err, errStale) {
+			return nil, err
+		}
+	}
+	if values == nil {
+		sr := bleve.NewSearchRequestOptions(q, 0, 0, false)
+		sr.AddFacet(FacetDirection, bleve.NewFacetRequest(indexer.FieldDirections, drawnDirectionsMax))
+		res, err := s.index.SearchInContext(ctx, sr)
+		if err != nil {
+			return nil, err
+		}
+		values = facetValues(res.Facets[FacetDirection])
+	}
+	var out []string
+	for _, v := range values {
+		out = append(out, v.Value)
+	}
+	return out, nil
+}
+
+// drawnCache keeps what words draw (directionsDrawn), up to drawnCacheMax
+// words, then starts again.
+type drawnCache struct {
+	mu sync.Mutex
+	m  map[string][]string
+}
+
+const drawnCacheMax = 10000
+
+func (c *drawnCache) get(term string) ([]string, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	d, ok := c.m[term]
+	return d, ok
+}
+
+func (c *drawnCache) put(term string, drawn []string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.m == nil || len(c.m) >= drawnCacheMax {
+		c.m = map[string][]string{}
+	}
+	c.m[term] = drawn
+}
+
+func facetIndex(name string) int {
+	for i, f := range facets {
+		if f.name == name {
+			return i
+		}
+	}
+	panic("no facet " + name)
 }
 
 // rankingQuery is textQuery where drawn[i] lists the research directions
@@ -327,9 +419,9 @@ func (s *Searcher) rankingQuery(terms []Term, drawn [][]string) query.Query {
 		if t.Exclude {
 			var inContext []query.Query
 			for _, v := range variants {
-				mustNot = append(mustNot, phrase(indexer.FieldText, indexer.AnalyzerWordsQuery, v, 1),
-					phrase(indexer.FieldTextNgram, indexer.AnalyzerNgram, v, 1))
-				inContext = append(inContext, contextClauses(v, 1)...)
+				mustNot = append(mustNot, s.phrase(indexer.FieldText, indexer.AnalyzerWordsQuery, v, 1),
+					s.phrase(indexer.FieldTextNgram, indexer.AnalyzerNgram, v, 1))
+				inContext = append(inContext, s.contextClauses(v, 1)...)
 			}
 			if i < len(drawn) && len(drawn[i]) > 0 {
 				inContext = append(inContext, directionsClause(drawn[i]))
@@ -344,9 +436,9 @@ func (s *Searcher) rankingQuery(terms []Term, drawn [][]string) query.Query {
 			if len(bodies) > 0 && v != t.Text {
 				scale = boostBodyText
 			}
-			anyField = append(anyField, textClauses(v, scale)...)
-			bonusText = append(bonusText, textClauses(v, boostAllInText*scale)...)
-			anyField = append(anyField, contextClauses(v, boostContext)...)
+			anyField = append(anyField, s.textClauses(v, scale)...)
+			bonusText = append(bonusText, s.textClauses(v, boostAllInText*scale)...)
+			anyField = append(anyField, s.contextClauses(v, boostContext)...)
 			// A research direction typed in full finds the passages linked to it.
 			d := query.NewTermQuery(v)
 			d.SetField(indexer.FieldDirections)
@@ -362,9 +454,9 @@ func (s *Searcher) rankingQuery(terms []Term, drawn [][]string) query.Query {
 			// that say most of its words.
 			words := v
 			if subj := s.subject(v); subj != "" {
-				anyField = append(anyField, textClauses(subj, boostSubject*scale)...)
-				bonusText = append(bonusText, textClauses(subj, boostAllInText*boostSubject*scale)...)
-				anyField = append(anyField, contextClauses(subj, boostSubject*boostContext)...)
+				anyField = append(anyField, s.textClauses(subj, boostSubject*scale)...)
+				bonusText = append(bonusText, s.textClauses(subj, boostAllInText*boostSubject*scale)...)
+				anyField = append(anyField, s.contextClauses(subj, boostSubject*boostContext)...)
 				words = subj
 			}
 			if p := s.partial(words); p != nil {
@@ -389,7 +481,7 @@ func (s *Searcher) rankingQuery(terms []Term, drawn [][]string) query.Query {
 	if joined := typedTogether(terms); joined != "" {
 		// Words typed one after the other (10000 元) rank higher where the
 		// text has them one after the other.
-		bonus = append(bonus, query.NewDisjunctionQuery(textClauses(joined, boostAllInText)))
+		bonus = append(bonus, query.NewDisjunctionQuery(s.textClauses(joined, boostAllInText)))
 	}
 	if len(must) == 0 {
 		if len(mustNot) == 0 {
@@ -397,21 +489,19 @@ func (s *Searcher) rankingQuery(terms []Term, drawn [][]string) query.Query {
 		}
 		must = append(must, query.NewMatchAllQuery())
 	}
-	for _, q := range bonus {
-		must = append(must, optional(q))
+	q := query.Query(query.NewBooleanQuery(must, nil, mustNot))
+	for _, b := range bonus {
+		q = withBonus(q, b)
 	}
-	return query.NewBooleanQuery(must, nil, mustNot)
+	return q
 }
 
-// optional adds q's score to the passages that match it and restricts
-// nothing. (bleve scales a boolean query's should clauses by the share of
-// them that match, so several bonuses as should clauses would take from
-// each other.)
-func optional(q query.Query) query.Query {
-	none := query.NewMatchAllQuery()
-	none.SetBoost(0)
-	return query.NewDisjunctionQuery([]query.Query{q, none})
-}
+// withBonus adds b's score to the matches of q that b matches, restricting
+// nothing; b is matched only against q's matches (see bonusQuery). Each
+// bonus gets a level of its own: bleve scales a boolean query's should
+// clauses by the share of them that match, so several bonuses as should
+// clauses of one query would take from each other.
+func withBonus(q, b query.Query) query.Query { return &bonusQuery{q, b} }
 
 // typedTogether returns the positive words of terms joined by spaces when
 // there are several and none is a phrase or excluded, else "".
@@ -506,18 +596,15 @@ func constant(boost float64, filter, unless query.Query) query.Query {
 	if filter == nil {
 		return query.NewBooleanQuery([]query.Query{all}, nil, not)
 	}
-	f := query.NewBooleanQuery([]query.Query{filter}, nil, not)
-	b := query.NewBooleanQuery([]query.Query{all}, nil, nil)
-	b.AddFilter(f)
-	return b
+	return &constantQuery{boost: boost, filter: filter, unless: unless}
 }
 
 // contextClauses match v in the policy title and heading path above a
 // passage.
-func contextClauses(v string, boost float64) []query.Query {
+func (s *Searcher) contextClauses(v string, boost float64) []query.Query {
 	qs := []query.Query{
-		phrase(indexer.FieldContext, indexer.AnalyzerWordsQuery, v, boost),
-		phrase(indexer.FieldContextNgram, indexer.AnalyzerNgram, v, boost),
+		s.phrase(indexer.FieldContext, indexer.AnalyzerWordsQuery, v, boost),
+		s.phrase(indexer.FieldContextNgram, indexer.AnalyzerNgram, v, boost),
 	}
 	if isSingleHan(v) {
 		qs = append(qs, wildcard(indexer.FieldContext, v, boost))
@@ -548,22 +635,19 @@ func (s *Searcher) partial(term string) query.Query {
 	if len(words) < 2 {
 		return nil
 	}
-	var long, all []query.Query
+	p := &partialQuery{}
 	for _, w := range words {
 		q := query.NewTermQuery(w)
 		q.SetField(indexer.FieldText)
 		q.SetBoost(boostPartial)
-		word := query.NewDisjunctionQuery([]query.Query{q,
-			phrase(indexer.FieldTextNgram, indexer.AnalyzerNgram, w, boostPartial*boostNgram)})
-		all = append(all, word)
-		if utf8.RuneCountInString(w) >= partialWordRunes {
-			long = append(long, word)
-		}
+		p.words = append(p.words, query.NewDisjunctionQuery([]query.Query{q,
+			s.phrase(indexer.FieldTextNgram, indexer.AnalyzerNgram, w, boostPartial*boostNgram)}))
+		p.long = append(p.long, utf8.RuneCountInString(w) >= partialWordRunes)
 	}
-	if len(long) == 0 {
+	if !slices.Contains(p.long, true) {
 		return nil
 	}
-	return query.NewBooleanQuery([]query.Query{query.NewDisjunctionQuery(long)}, []query.Query{query.NewDisjunctionQuery(all)}, nil)
+	return p
 }
 
 // contentWords cuts term as a query is cut and keeps its words of two
@@ -590,10 +674,10 @@ func (s *Searcher) contentWords(term string) []string {
 // textClauses matches v in the passage's own text: as words, as a substring
 // through the bigrams, and for a lone character inside the words holding it.
 // scale multiplies their boosts.
-func textClauses(v string, scale float64) []query.Query {
+func (s *Searcher) textClauses(v string, scale float64) []query.Query {
 	qs := []query.Query{
-		phrase(indexer.FieldText, indexer.AnalyzerWordsQuery, v, boostText*scale),
-		phrase(indexer.FieldTextNgram, indexer.AnalyzerNgram, v, boostNgram*scale),
+		s.phrase(indexer.FieldText, indexer.AnalyzerWordsQuery, v, boostText*scale),
+		s.phrase(indexer.FieldTextNgram, indexer.AnalyzerNgram, v, boostNgram*scale),
 	}
 	if isSingleHan(v) {
 		// The n-gram fields hold bigrams; a lone character is found inside
@@ -615,45 +699,122 @@ func isSingleHan(s string) bool {
 	return size == len(s) && unicode.Is(unicode.Han, r)
 }
 
-func phrase(field, analyzer, text string, boost float64) query.Query {
-	q := query.NewMatchPhraseQuery(text)
-	q.SetField(field)
-	q.Analyzer = analyzer
-	q.SetBoost(boost)
-	return q
+// phrase matches text, cut by analyzer, as a phrase in field: what bleve's
+// match-phrase query does, but a text that is one token is a term query,
+// which scores the same without reading and comparing positions.
+func (s *Searcher) phrase(field, analyzer, text string, boost float64) query.Query {
+	terms := s.analysed.phrase(s.index.Mapping(), analyzer, text)
+	switch {
+	case terms == nil:
+		// No token (or no analyzer): let bleve say what that matches.
+		q := query.NewMatchPhraseQuery(text)
+		q.SetField(field)
+		q.Analyzer = analyzer
+		q.SetBoost(boost)
+		return q
+	case len(terms) == 1 && len(terms[0]) == 1:
+		q := query.NewTermQuery(terms[0][0])
+		q.SetField(field)
+		q.SetBoost(boost)
+		return q
+	}
+	return &phraseQuery{field: field, terms: terms, boost: boost}
 }
 
-// filters returns the filter query of each active facet.
-func (s *Searcher) filters(req Request) map[string]query.Query {
-	out := map[string]query.Query{}
-	terms := func(name, field string, values []string) {
-		var qs []query.Query
+// analysisCache keeps the phrase terms texts were cut into, by analyzer,
+// up to analysisCacheMax texts, then starts again.
+type analysisCache struct {
+	mu sync.Mutex
+	m  map[[2]string][][]string
+}
+
+const analysisCacheMax = 20000
+
+// phrase returns the terms text cut by the analyzer named is searched for
+// as a phrase (see phraseTerms); nil when no token, or no such analyzer.
+// The result is shared: it must not be changed.
+func (c *analysisCache) phrase(m mapping.IndexMapping, analyzer, text string) [][]string {
+	key := [2]string{analyzer, text}
+	c.mu.Lock()
+	terms, ok := c.m[key]
+	c.mu.Unlock()
+	if ok {
+		return terms
+	}
+	if a := m.AnalyzerNamed(analyzer); a != nil {
+		terms = phraseTerms(a.Analyze([]byte(text)))
+	}
+	c.mu.Lock()
+	if c.m == nil || len(c.m) >= analysisCacheMax {
+		c.m = map[[2]string][][]string{}
+	}
+	c.m[key] = terms
+	c.mu.Unlock()
+	return terms
+}
+
+// phraseTerms lays tokens out by position, as bleve's match-phrase query
+// does: the terms at each position from the first to the last.
+func phraseTerms(tokens analysis.TokenStream) [][]string {
+	if len(tokens) == 0 {
+		return nil
+	}
+	first, last := tokens[0].Position, tokens[0].Position
+	for _, t := range tokens {
+		first, last = min(first, t.Position), max(last, t.Position)
+	}
+	out := make([][]string, last-first+1)
+	for _, t := range tokens {
+		out[t.Position-first] = append(out[t.Position-first], string(t.Term))
+	}
+	return out
+}
+
+// filterValues returns the values of each active facet filter, as the
+// index has them: trimmed, empty ones dropped, bodies under their canonical
+// names, issues by running number.
+func filterValues(req Request, aliases Aliases) map[string][]string {
+	out := map[string][]string{}
+	add := func(name string, values []string) {
 		for _, v := range values {
 			v = strings.TrimSpace(v)
 			if v == "" {
 				continue
 			}
-			if name == FacetBody && s.aliases != nil {
-				v = s.aliases.CanonicalBody(v)
+			if name == FacetBody && aliases != nil {
+				v = aliases.CanonicalBody(v)
 			}
-			t := query.NewTermQuery(v)
-			t.SetField(field)
-			qs = append(qs, t)
-		}
-		if len(qs) > 0 {
-			out[name] = query.NewDisjunctionQuery(qs)
+			out[name] = append(out[name], v)
 		}
 	}
-	terms(FacetBody, indexer.FieldBodies, req.Bodies)
-	terms(FacetArea, indexer.FieldAreas, req.Areas)
-	terms(FacetDirection, indexer.FieldDirections, req.Directions)
-	terms(FacetDocType, indexer.FieldDocType, req.DocTypes)
-	terms(FacetKind, indexer.FieldKind, req.Kinds)
+	add(FacetBody, req.Bodies)
+	add(FacetArea, req.Areas)
+	add(FacetDirection, req.Directions)
+	add(FacetDocType, req.DocTypes)
+	add(FacetKind, req.Kinds)
 	var issues []string
 	for _, n := range req.Issues {
 		issues = append(issues, strconv.Itoa(n))
 	}
-	terms(FacetIssue, indexer.FieldIssue, issues)
+	add(FacetIssue, issues)
+	return out
+}
+
+// filters returns the filter query of each active facet (values from
+// filterValues) and of the date range, under "date".
+func (s *Searcher) filters(req Request, values map[string][]string) map[string]query.Query {
+	out := map[string]query.Query{}
+	for _, f := range facets {
+		var qs []query.Query
+		for _, v := range values[f.name] {
+			t := query.NewTermQuery(v)
+			t.SetField(f.field)
+			qs = append(qs, t)
+		}
+		if len(qs) > 0 {
+			out[f.name] = query.NewDisjunctionQuery(qs)
+		}
+	}
 	if !req.From.IsZero() || !req.To.IsZero() {
 		var from, to time.Time
 		if !req.From.IsZero() {

@@ -262,6 +262,11 @@ func searcher(ctx context.Context, idx *indexer.Index) (se *search.Searcher, n i
 		return nil, 0, err
 	}
 	se = search.New(idx, aliases)
+	// Read the per-passage columns before serving, so the first searches
+	// on a new generation take the fast path.
+	if err := se.Warm(ctx); err != nil {
+		return nil, 0, err
+	}
 	issues, err := se.Issues(ctx)
 	if err != nil {
 		return nil, 0, err

@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"context"
 	"encoding/json"
 	"flag"
 	"io"
@@ -9,7 +10,6 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"os"
-	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -19,6 +19,7 @@ import (
 
 	"zhengce/indexer"
 	"zhengce/search"
+	"zhengce/search/benchindex"
 	"zhengce/web"
 )
 
@@ -41,38 +42,34 @@ var benchQueries = []url.Values{
 	{"body": {"国务院办公厅"}, "area": {"人口与计划生育、妇女儿童工作"}},
 }
 
-// benchIndex is an index built once per process for a corpus size.
+// benchIndex is an index opened once per process for a corpus size.
 type benchIndex struct {
 	once     sync.Once
 	searcher *search.Searcher
-	passages int
-	issues   int
-	build    time.Duration
+	built    *benchindex.Built
 	err      error
 }
 
 var (
 	benchMu      sync.Mutex
 	benchIndexes = map[int]*benchIndex{} // by copies
-	benchDirs    []string                // removed by TestMain
 	benchOpen    []*indexer.Index        // closed by TestMain
 )
 
-// TestMain removes the benchmark's indexes, which outlive any one
-// benchmark run (b.Run calls a benchmark function several times).
+// TestMain closes the benchmark's indexes, which outlive any one benchmark
+// run (b.Run calls a benchmark function several times).
 func TestMain(m *testing.M) {
 	code := m.Run()
 	for _, idx := range benchOpen {
 		idx.Close()
 	}
-	for _, d := range benchDirs {
-		os.RemoveAll(d)
-	}
 	os.Exit(code)
 }
 
-// openBenchIndex builds (once) and opens the index of copies × the six
-// issues; copies 1 is the six issues as shipped.
+// openBenchIndex opens the index of copies × the six issues; copies 1 is
+// the six issues as shipped. The index is built by the first run that needs
+// it and kept under the temporary directory for the next (see package
+// benchindex); the Searcher is warmed, as a server warms it before serving.
 func openBenchIndex(b *testing.B, copies int) *benchIndex {
 	benchMu.Lock()
 	bi, ok := benchIndexes[copies]
@@ -82,29 +79,11 @@ func openBenchIndex(b *testing.B, copies int) *benchIndex {
 	}
 	benchMu.Unlock()
 	bi.once.Do(func() {
-		dir, err := os.MkdirTemp("", "zhengce-bench-")
-		if err != nil {
-			bi.err = err
+		bi.built, bi.err = benchindex.Copies(repoRoot, copies, nil)
+		if bi.err != nil {
 			return
 		}
-		benchMu.Lock()
-		benchDirs = append(benchDirs, dir)
-		benchMu.Unlock()
-		corpus := filepath.Join(dir, "corpus")
-		if err := os.Mkdir(corpus, 0o755); err != nil {
-			bi.err = err
-			return
-		}
-		files := sourceIssues(b)
-		if copies > 1 {
-			files = writeLargeCorpus(b, corpus, files, copies)
-		}
-		st, err := indexer.BuildFiles(files, filepath.Join(repoRoot, "corpus", "data"), filepath.Join(dir, "index"))
-		if err != nil {
-			bi.err = err
-			return
-		}
-		idx, err := indexer.Open(filepath.Join(dir, "index"))
+		idx, err := indexer.Open(bi.built.Index)
 		if err != nil {
 			bi.err = err
 			return
@@ -118,7 +97,7 @@ func openBenchIndex(b *testing.B, copies int) *benchIndex {
 			return
 		}
 		bi.searcher = search.New(idx, aliases)
-		bi.passages, bi.issues, bi.build = st.Passages, st.Issues, st.Duration
+		bi.err = bi.searcher.Warm(context.Background())
 	})
 	if bi.err != nil {
 		b.Fatal(bi.err)
@@ -142,7 +121,8 @@ func BenchmarkAPISearch(b *testing.B) {
 		b.Run(c.name, func(b *testing.B) {
 			bi := openBenchIndex(b, c.copies)
 			if b.N > 1 {
-				b.Logf("corpus: %d issues, %d passages (index built in %.1f s)", bi.issues, bi.passages, bi.build.Seconds())
+				b.Logf("corpus: %d issues, %d passages (index built in %.1f s%s)", bi.built.Issues, bi.built.Passages,
+					bi.built.Build.Seconds(), map[bool]string{true: ", cached"}[bi.built.Cached])
 			}
 			srv := httptest.NewServer(web.New(web.Config{}, bi.searcher).Handler())
 			defer srv.Close()
