@@ -4,6 +4,8 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"io/fs"
+	"path/filepath"
 	"runtime"
 	"slices"
 	"strconv"
@@ -163,6 +165,20 @@ func BenchmarkSearch(b *testing.B) {
 			bs := openBench(b, n)
 			b.Logf("corpus: %d issues, %d passages (index built in %.0f s%s; warmed in %.0f ms, %.1f MB)", bs.built.Issues, bs.built.Passages,
 				bs.built.Build.Seconds(), map[bool]string{true: ", cached"}[bs.built.Cached], ms(bs.warm), float64(bs.warmBytes)/(1<<20))
+			// The index's size on disk and what opening it costs, reported
+			// as a benchmark of its own so the figures sit beside the
+			// latencies in the output.
+			b.Run("disk", func(b *testing.B) {
+				bytes, err := diskUsage(bs.built.Index)
+				if err != nil {
+					b.Fatal(err)
+				}
+				b.ReportMetric(float64(bytes)/(1<<20), "index-MB")
+				b.ReportMetric(float64(bs.built.Passages), "passages")
+				b.ReportMetric(ms(bs.warm), "warm-ms")
+				b.ReportMetric(float64(bs.warmBytes)/(1<<20), "columns-MB")
+				b.ReportMetric(0, "ns/op")
+			})
 			classes := benchClasses
 			if *benchQuery != "" {
 				classes = []benchClass{{"adhoc", []Request{{Query: *benchQuery}}}}
@@ -282,4 +298,26 @@ func size(n int) string {
 		return fmt.Sprintf("%.0fk", float64(n)/1000)
 	}
 	return strconv.Itoa(n)
+}
+
+// diskUsage adds up the sizes of the files under the index path (a
+// generation's symlink is followed to the generation it names).
+func diskUsage(index string) (int64, error) {
+	dir, err := filepath.EvalSymlinks(index)
+	if err != nil {
+		return 0, err
+	}
+	var total int64
+	err = filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		info, err := d.Info()
+		if err != nil {
+			return err
+		}
+		total += info.Size()
+		return nil
+	})
+	return total, err
 }
