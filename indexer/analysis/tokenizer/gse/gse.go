@@ -190,20 +190,29 @@ func foldWidth(input []byte) (text []byte, offsets []int) {
 }
 
 // tokenType classifies a segment; ok is false for punctuation and spaces.
+// One Han character makes a segment ideographic, so the loop stops at the
+// first; the common cases (ASCII, the CJK Unified Ideographs block) skip
+// the Unicode tables, which cost more than segmenting.
 func tokenType(term []byte) (typ analysis.TokenType, ok bool) {
-	cjk, alnum := false, false
-	for _, r := range string(term) {
+	alnum := false
+	for i := 0; i < len(term); {
+		if c := term[i]; c < utf8.RuneSelf {
+			if 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' {
+				alnum = true
+			}
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRune(term[i:])
+		i += size
 		switch {
-		case unicode.Is(unicode.Han, r):
-			cjk = true
+		case 0x4E00 <= r && r <= 0x9FFF || unicode.Is(unicode.Han, r):
+			return analysis.Ideographic, true
 		case unicode.IsLetter(r) || unicode.IsNumber(r):
 			alnum = true
 		}
 	}
-	switch {
-	case cjk:
-		return analysis.Ideographic, true
-	case alnum:
+	if alnum {
 		return analysis.AlphaNumeric, true
 	}
 	return 0, false
