@@ -54,21 +54,49 @@ fuzz:
 	  $(GO) test -run '^$$' -fuzz "^$$name\$$" -fuzztime $(FUZZTIME) -fuzzminimizetime 3s $$pkg; \
 	done
 
-# Benchmarks: the tokenizer (ours vs gse's own Segment) and the fused CJK
-# filters (vs bleve's chain); bulk indexing of ~20,000 passages, ours vs
-# bleve's cjk analyzer in the same run (BenchmarkIndex: passages/s of each and
-# x-cjk-time, ours' time over the baseline's) and a whole build of 876 issues
-# (BenchmarkBuildFiles: parse, link, analyse, write; passages/s), each op a
-# few seconds, so they run a fixed number of ops; /api/search latency p50/p99
-# on the test corpus and on 100 copies of it (BenchmarkAPISearch); adding one
-# issue to an index of 100 against re-indexing all 101, in one process
-# (AddOneIssue) and through the built binary (IndexAndAdd).
+# Benchmarks, then one table of all their figures (cmd/benchtable): ours
+# beside the baseline measured in the same run, and the targets.
+#   - analysis: the tokenizer (ours vs gse's own Segment) and the fused CJK
+#     filters (vs bleve's chain), at the default benchtime;
+#   - indexing: bulk indexing of ~20,000 passages, ours vs bleve's cjk analyzer
+#     in the same run (BenchmarkIndex), a whole build of 876 issues (parse,
+#     link, analyse, write: BenchmarkBuildFiles) and adding one issue to an
+#     index of 100 against re-indexing all 101 (AddOneIssue), each op a few
+#     seconds, so a fixed number of ops;
+#   - search: p50/p99 latency by class of query, and the index's size on disk,
+#     on generated corpora of each size in BENCH_PASSAGES (BenchmarkSearch);
+#   - the server: the most requests/s it answers and their latency, alone and
+#     during a re-index, at BENCH_LOAD_PASSAGES (BenchmarkLoad); its memory at
+#     BENCH_MEMORY_PASSAGES (BenchmarkServeMemory); /api/search latency over
+#     HTTP on the test corpus and on 100 copies of it (BenchmarkAPISearch);
+#   - the binary: one `zhengce search` end to end (CLISearch), and add against
+#     re-index (IndexAndAdd).
+# The output goes to the terminal and to BENCH_OUT (emptied first); any
+# failing benchmark fails make. `go run ./cmd/benchtable $(BENCH_OUT)` prints
+# the table again. The first run builds the generated indexes, the
+# 1M-passage one in about 20 minutes (hence -timeout 0); they are cached in
+# $TMPDIR for the next runs. A quick run, on small corpora only:
+#   make bench BENCH_PASSAGES=10000 BENCH_MEMORY_PASSAGES=10000 BENCH_LOAD_PASSAGES=10000
+BENCH_PASSAGES        ?= 10000,100000,1000000
+BENCH_LOAD_PASSAGES   ?= 100000
+BENCH_MEMORY_PASSAGES ?= 1000000
+BENCH_OUT             ?= bench.txt
+# bash for pipefail: a benchmark's failure is not hidden by the tee after it.
+bench: SHELL := /bin/bash
+bench: .SHELLFLAGS := -o pipefail -ec
 bench:
-	$(GO) test -run '^$$' -bench . -benchmem $$($(GO) list ./indexer/... | grep -vx zhengce/indexer)
-	$(GO) test -run '^$$' -bench 'Index$$|BuildFiles' -benchtime 3x ./indexer/
-	$(GO) test -run '^$$' -bench AddOneIssue -benchtime 3x ./indexer/
-	$(GO) test -run '^$$' -bench IndexAndAdd -benchtime 3x ./cmd/zhengce/
-	$(GO) test -run '^$$' -bench APISearch -benchtime 2000x ./web/e2e/
+	: > $(BENCH_OUT)
+	$(GO) test -run '^$$' -bench . -benchmem $$($(GO) list ./indexer/... | grep -vx zhengce/indexer) 2>&1 | tee -a $(BENCH_OUT)
+	$(GO) test -run '^$$' -bench 'Index$$|BuildFiles' -benchtime 3x ./indexer/ 2>&1 | tee -a $(BENCH_OUT)
+	$(GO) test -run '^$$' -bench AddOneIssue -benchtime 3x ./indexer/ 2>&1 | tee -a $(BENCH_OUT)
+	$(GO) test ./search/ -run '^$$' -bench 'Search$$' -benchtime 100x -timeout 0 -passages $(BENCH_PASSAGES) 2>&1 | tee -a $(BENCH_OUT)
+	$(GO) test ./web/e2e/ -run '^$$' -bench 'Load|ServeMemory' -benchtime 1x -timeout 0 \
+	  -load-passages $(BENCH_LOAD_PASSAGES) -memory-passages $(BENCH_MEMORY_PASSAGES) 2>&1 | tee -a $(BENCH_OUT)
+	$(GO) test ./web/e2e/ -run '^$$' -bench APISearch -benchtime 2000x 2>&1 | tee -a $(BENCH_OUT)
+	$(GO) test ./cmd/zhengce/ -run '^$$' -bench CLISearch -benchtime 5x 2>&1 | tee -a $(BENCH_OUT)
+	$(GO) test ./cmd/zhengce/ -run '^$$' -bench IndexAndAdd -benchtime 3x 2>&1 | tee -a $(BENCH_OUT)
+	@echo
+	$(GO) run ./cmd/benchtable $(BENCH_OUT)
 
 fmt:
 	gofmt -w $$(git ls-files '*.go')

@@ -312,7 +312,7 @@ func jsString(s string) string {
 // buildBinary builds cmd/zhengce into dir. The go test that runs this has
 // compiled most of it already, so the build is quick; a cold one gets more
 // time than the browser steps.
-func buildBinary(t *testing.T, dir string) string {
+func buildBinary(t testing.TB, dir string) string {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
@@ -331,14 +331,56 @@ var reListening = regexp.MustCompile(`listening on (http://[^\s/]+)`)
 // and answers /healthz, and returns its base URL. The server is stopped
 // (interrupt, then kill) when the test ends; its output is logged if the
 // test failed.
-func startServer(ctx context.Context, t *testing.T, bin string, args ...string) string {
+func startServer(ctx context.Context, t testing.TB, bin string, args ...string) string {
 	t.Helper()
+	return startServe(ctx, t, bin, serveOptions{}, args...).base
+}
+
+// serveOptions tune startServe for a large index or a long run.
+type serveOptions struct {
+	// listenWithin bounds the wait for "listening on" (serve opens and
+	// warms the index first); 0: 30 s.
+	listenWithin time.Duration
+	// healthyWithin bounds the wait for /healthz after that; 0: 10 s.
+	healthyWithin time.Duration
+	// dropRequestLines keeps serve's one log line per request out of its
+	// output (under load there are hundreds a second).
+	dropRequestLines bool
+}
+
+// serveProc is a running `zhengce serve`.
+type serveProc struct {
+	base    string        // http://127.0.0.1:port
+	cmd     *exec.Cmd     // cmd.Process.Pid is the server's
+	started time.Time     // just before the process started
+	healthy time.Duration // from started to the first /healthz answered 200
+	// output returns what the server has written so far (stdout and
+	// stderr, without the request lines if dropRequestLines).
+	output func() string
+	// stop interrupts the server and waits for it to exit, killing it
+	// after 5 s; later calls do nothing. It also runs when the test ends.
+	stop func()
+}
+
+// startServe runs `bin serve args…`, waits until it says where it listens
+// and answers /healthz, and returns it. The server is stopped (interrupt,
+// then kill) by stop or when the test ends; its output is logged if the test
+// failed.
+func startServe(ctx context.Context, t testing.TB, bin string, opt serveOptions, args ...string) *serveProc {
+	t.Helper()
+	if opt.listenWithin == 0 {
+		opt.listenWithin = 30 * time.Second
+	}
+	if opt.healthyWithin == 0 {
+		opt.healthyWithin = 10 * time.Second
+	}
 	cmd := exec.Command(bin, append([]string{"serve"}, args...)...)
 	r, w, err := os.Pipe()
 	if err != nil {
 		t.Fatal(err)
 	}
 	cmd.Stdout, cmd.Stderr = w, w
+	started := time.Now()
 	if err := cmd.Start(); err != nil {
 		t.Fatalf("starting %s serve: %v", bin, err)
 	}
@@ -353,8 +395,12 @@ func startServer(ctx context.Context, t *testing.T, bin string, args ...string) 
 	go func() {
 		defer close(scanned)
 		sc := bufio.NewScanner(r)
+		sc.Buffer(nil, 1<<20)
 		for sc.Scan() {
 			line := sc.Text()
+			if opt.dropRequestLines && strings.Contains(line, " msg=request ") {
+				continue
+			}
 			mu.Lock()
 			output.WriteString(line + "\n")
 			mu.Unlock()
@@ -370,20 +416,27 @@ func startServer(ctx context.Context, t *testing.T, bin string, args ...string) 
 	go func() { exited <- cmd.Wait() }()
 	out := func() string { mu.Lock(); defer mu.Unlock(); return output.String() }
 
-	t.Cleanup(func() {
-		select {
-		case <-exited:
-		default:
-			cmd.Process.Signal(syscall.SIGINT)
+	var stopOnce sync.Once
+	stop := func() {
+		stopOnce.Do(func() {
 			select {
-			case <-exited:
-			case <-time.After(5 * time.Second):
-				cmd.Process.Kill()
-				<-exited
+			case err := <-exited:
+				exited <- err
+			default:
+				cmd.Process.Signal(syscall.SIGINT)
+				select {
+				case <-exited:
+				case <-time.After(5 * time.Second):
+					cmd.Process.Kill()
+					<-exited
+				}
 			}
-		}
-		<-scanned
-		r.Close()
+			<-scanned
+			r.Close()
+		})
+	}
+	t.Cleanup(func() {
+		stop()
 		if t.Failed() {
 			t.Logf("zhengce serve said:\n%s", out())
 		}
@@ -393,28 +446,28 @@ func startServer(ctx context.Context, t *testing.T, bin string, args ...string) 
 	select {
 	case base = <-addr:
 	case err := <-exited:
-		exited <- err // for the cleanup
+		exited <- err // for stop
 		t.Fatalf("zhengce serve exited before listening: %v\n%s", err, out())
-	case <-time.After(30 * time.Second):
-		t.Fatalf("zhengce serve did not say where it listens within 30 s:\n%s", out())
+	case <-time.After(opt.listenWithin):
+		t.Fatalf("zhengce serve did not say where it listens within %v:\n%s", opt.listenWithin, out())
 	case <-ctx.Done():
 		t.Fatalf("zhengce serve: %v:\n%s", ctx.Err(), out())
 	}
 
 	client := &http.Client{Timeout: 2 * time.Second}
-	deadline := time.Now().Add(10 * time.Second)
+	deadline := time.Now().Add(opt.healthyWithin)
 	for {
 		resp, err := client.Get(base + "/healthz")
 		if err == nil {
 			resp.Body.Close()
 			if resp.StatusCode == http.StatusOK {
-				return base
+				return &serveProc{base: base, cmd: cmd, started: started, healthy: time.Since(started), output: out, stop: stop}
 			}
 			err = errors.New(resp.Status)
 		}
 		if time.Now().After(deadline) {
 			t.Fatalf("%s/healthz: %v\n%s", base, err, out())
 		}
-		time.Sleep(50 * time.Millisecond)
+		time.Sleep(20 * time.Millisecond)
 	}
 }
