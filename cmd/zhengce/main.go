@@ -103,6 +103,25 @@ func parseFlags(fs *flag.FlagSet, args []string) error {
 	return nil
 }
 
+// defaultNice is the nice value of the commands that write the index.
+const defaultNice = 10
+
+// niceFlag defines -nice, the CPU priority of a command that writes the
+// index: by default below a server's, which on the same machine then
+// answers first while the index is rebuilt.
+func niceFlag(fs *flag.FlagSet) *int {
+	return fs.Int("nice", defaultNice, "CPU priority as nice(1), 0–19: a server on this machine answers first (0: unchanged)")
+}
+
+// setNice checks -nice and lowers the process's priority to it.
+func setNice(cmd string, nice int, stderr io.Writer) error {
+	if nice < 0 || nice > 19 {
+		fmt.Fprintf(stderr, "%s: -nice %d: want 0 to 19\n", cmd, nice)
+		return errUsage
+	}
+	return lowerPriority(nice)
+}
+
 // multiFlag collects a repeatable flag.
 type multiFlag []string
 

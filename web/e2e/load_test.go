@@ -40,6 +40,8 @@ var (
 		"BenchmarkLoad: the highest 99th percentile latency a sweep step may have to pass")
 	memoryRun = flag.Duration("memory-run", 20*time.Second,
 		"BenchmarkServeMemory: how long to send the request pool, one request at a time, at most (it stops at the pool's end)")
+	reindexNice = flag.Int("reindex-nice", 10,
+		"BenchmarkLoad: the re-index's -nice (10, zhengce index's default; 0: at the server's priority)")
 	loadStart = flag.Int("load-start", 10, "BenchmarkLoad: the request rate of the sweep's first step, per second")
 	loadStep  = flag.Duration("load-step", 3*time.Second,
 		"BenchmarkLoad: the shortest sweep step (a step lasts long enough for 200 requests)")
@@ -87,7 +89,8 @@ const (
 // sub-benchmarks on the same server:
 //
 //   - alone (gen=100k/alone): the server and the load generator only;
-//   - reindex (gen=100k/reindex): while `zhengce index` rebuilds the same
+//   - reindex (gen=100k/reindex): while `zhengce index` (at its default
+//     -nice 10, or -reindex-nice) rebuilds the same
 //     corpus (generated again with the same seed: byte for byte the files
 //     the index was built from) into that index path over and over, so that
 //     the server keeps opening, warming and swapping in new generations.
@@ -141,11 +144,7 @@ func BenchmarkLoad(b *testing.B) {
 // loadSize runs BenchmarkLoad for one corpus size: it starts the server,
 // then runs the phases as sub-benchmarks on it.
 func loadSize(b *testing.B, bin string, n int) {
-	name := "gen=" + passagesName(n)
-	built := generatedIndex(b, n)
-	index := privateIndex(b, built.Index)
-	srv := startServe(context.Background(), b, bin, serveOptions{listenWithin: 10 * time.Minute, dropRequestLines: true},
-		"-addr", "127.0.0.1:0", "-index", index, "-watch", "1s")
+	name, built, index, srv := serveGenerated(b, bin, n)
 	defer srv.stop()
 	pid := srv.cmd.Process.Pid
 	b.Logf("%s: %d issues, %d passages; serving %s (pid %d), healthy after %.1f s", name, built.Issues, built.Passages, index, pid, srv.healthy.Seconds())
@@ -266,13 +265,21 @@ func BenchmarkServeMemory(b *testing.B) {
 	}
 }
 
+// serveGenerated starts `zhengce serve` on a private copy of the generated
+// index of about n passages; the caller stops it. name is the size's
+// sub-benchmark name (gen=100k), index the copy's path.
+func serveGenerated(b *testing.B, bin string, n int) (name string, built *benchindex.Built, index string, srv *serveProc) {
+	name = "gen=" + passagesName(n)
+	built = generatedIndex(b, n)
+	index = privateIndex(b, built.Index)
+	srv = startServe(context.Background(), b, bin, serveOptions{listenWithin: 10 * time.Minute, dropRequestLines: true},
+		"-addr", "127.0.0.1:0", "-index", index, "-watch", "1s")
+	return name, built, index, srv
+}
+
 // memorySize runs BenchmarkServeMemory for one corpus size.
 func memorySize(b *testing.B, bin string, n int) {
-	name := "gen=" + passagesName(n)
-	built := generatedIndex(b, n)
-	index := privateIndex(b, built.Index)
-	srv := startServe(context.Background(), b, bin, serveOptions{listenWithin: 10 * time.Minute, dropRequestLines: true},
-		"-addr", "127.0.0.1:0", "-index", index, "-watch", "1s")
+	name, built, _, srv := serveGenerated(b, bin, n)
 	defer srv.stop()
 	pid := srv.cmd.Process.Pid
 	m := procStatus(b, pid)
@@ -528,7 +535,8 @@ func startReindexing(b *testing.B, bin, corpus, index string) *reindexer {
 		defer close(ri.done)
 		for {
 			start := time.Now()
-			cmd := exec.CommandContext(ctx, bin, "index", "-corpus", corpus, "-data", data, "-index", index)
+			cmd := exec.CommandContext(ctx, bin, "index", "-nice", strconv.Itoa(*reindexNice),
+				"-corpus", corpus, "-data", data, "-index", index)
 			out, err := cmd.CombinedOutput()
 			if ctx.Err() != nil {
 				return
