@@ -47,7 +47,7 @@ race:
 FUZZTIME ?= 15s
 FUZZ_TARGETS := ./indexer/parser:FuzzParse ./indexer/docx:FuzzParagraphs \
 	./indexer/docx:FuzzDocumentXML ./indexer/analysis/tokenizer/gse:FuzzTokenize \
-	./search:FuzzParseQuery
+	./indexer/analysis/cjkfilter:FuzzAsBleveChain ./search:FuzzParseQuery
 fuzz:
 	@set -e; for t in $(FUZZ_TARGETS); do \
 	  pkg=$${t%%:*}; name=$${t##*:}; echo "fuzz $$name ($$pkg) for $(FUZZTIME)"; \

@@ -5,6 +5,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"unicode"
 
 	"github.com/blevesearch/bleve/v2/analysis"
 
@@ -160,4 +161,39 @@ func BenchmarkTokenize(b *testing.B) {
 			seg.Segment(text)
 		}
 	})
+}
+
+// TestTokenTypeAgreesWithUnicodeTables: tokenType's shortcuts (ASCII, the
+// CJK Unified Ideographs block, stop at the first Han character) give what
+// the Unicode tables alone give, for every script the bulletins can hold.
+func TestTokenTypeAgreesWithUnicodeTables(t *testing.T) {
+	byTables := func(term string) (analysis.TokenType, bool) {
+		cjk, alnum := false, false
+		for _, r := range term {
+			switch {
+			case unicode.Is(unicode.Han, r):
+				cjk = true
+			case unicode.IsLetter(r) || unicode.IsNumber(r):
+				alnum = true
+			}
+		}
+		switch {
+		case cjk:
+			return analysis.Ideographic, true
+		case alnum:
+			return analysis.AlphaNumeric, true
+		}
+		return 0, false
+	}
+	for _, term := range []string{
+		"托育", "PCT", "2024", "5G", "第5代", "GDP增长", "、", "——", " ", "“", "%",
+		"㐀", "𠀀", "豈", "〇", "々", "é", "Ⅷ", "٣", "あ", "ア", "한", "½", "²", "_", "-",
+		"ｐｃｔ", "２０２４", "\xff", "a\xff托", "😀", "托😀", "",
+	} {
+		wantType, wantOK := byTables(term)
+		gotType, gotOK := tokenType([]byte(term))
+		if gotType != wantType || gotOK != wantOK {
+			t.Errorf("tokenType(%q) = %v, %v; the Unicode tables say %v, %v", term, gotType, gotOK, wantType, wantOK)
+		}
+	}
 }
