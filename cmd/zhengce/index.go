@@ -19,10 +19,7 @@ func runIndex(args []string, stdout, stderr io.Writer) error {
 	data := fs.String("data", "", "folder of the data files: dict.txt, aliases.toml, areas.toml (default CORPUS/data)")
 	index := fs.String("index", "data/index", "index to (re)build")
 	nice := niceFlag(fs)
-	if err := parseFlags(fs, args); err != nil {
-		return err
-	}
-	if err := setNice(fs.Name(), *nice, stderr); err != nil {
+	if err := parseWriterFlags(fs, args, nice, stderr); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {

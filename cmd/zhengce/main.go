@@ -113,13 +113,17 @@ func niceFlag(fs *flag.FlagSet) *int {
 	return fs.Int("nice", defaultNice, "CPU priority as nice(1), 0–19: a server on this machine answers first (0: unchanged)")
 }
 
-// setNice checks -nice and lowers the process's priority to it.
-func setNice(cmd string, nice int, stderr io.Writer) error {
-	if nice < 0 || nice > 19 {
-		fmt.Fprintf(stderr, "%s: -nice %d: want 0 to 19\n", cmd, nice)
+// parseWriterFlags parses the flags of a command that writes the index,
+// then lowers the process's priority to -nice.
+func parseWriterFlags(fs *flag.FlagSet, args []string, nice *int, stderr io.Writer) error {
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if *nice < 0 || *nice > 19 {
+		fmt.Fprintf(stderr, "%s: -nice %d: want 0 to 19\n", fs.Name(), *nice)
 		return errUsage
 	}
-	return lowerPriority(nice)
+	return lowerPriority(*nice)
 }
 
 // multiFlag collects a repeatable flag.

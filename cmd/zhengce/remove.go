@@ -16,10 +16,7 @@ func runRemove(args []string, stdout, stderr io.Writer) error {
 	index := fs.String("index", "data/index", "index to remove the issues from")
 	dryRun := fs.Bool("dry-run", false, "show what would change, and change nothing")
 	nice := niceFlag(fs)
-	if err := parseFlags(fs, args); err != nil {
-		return err
-	}
-	if err := setNice(fs.Name(), *nice, stderr); err != nil {
+	if err := parseWriterFlags(fs, args, nice, stderr); err != nil {
 		return err
 	}
 	if fs.NArg() == 0 {
