@@ -18,11 +18,10 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"unicode"
-	"unicode/utf8"
 
 	"zhengce"
 	"zhengce/search"
+	"zhengce/search/verbatim"
 )
 
 // K is the cut-off of nDCG and recall: a first page of results.
@@ -275,7 +274,7 @@ func ContainingVerbatim(query string, passages []zhengce.Passage) ([]string, err
 	for _, p := range passages {
 		ok := true
 		for _, t := range terms {
-			if ContainsWhole(p.Text, t.Text) == t.Exclude {
+			if verbatim.Contains(p.Text, t.Text) == t.Exclude {
 				ok = false
 				break
 			}
@@ -285,30 +284,6 @@ func ContainingVerbatim(query string, passages []zhengce.Passage) ([]string, err
 		}
 	}
 	return ids, nil
-}
-
-// ContainsWhole reports whether text contains sub where a number or a Latin
-// word at either end of sub is not part of a longer one: 2 万名 is in
-// 到 2 万名 but not in 12 万名.
-func ContainsWhole(text, sub string) bool {
-	alnum := func(r rune) bool {
-		return r < utf8.RuneSelf && (unicode.IsDigit(r) || unicode.IsLetter(r)) || r == '.'
-	}
-	first, _ := utf8.DecodeRuneInString(sub)
-	last, _ := utf8.DecodeLastRuneInString(sub)
-	for from := 0; ; {
-		i := strings.Index(text[from:], sub)
-		if i < 0 {
-			return false
-		}
-		i += from
-		before, _ := utf8.DecodeLastRuneInString(text[:i])
-		after, _ := utf8.DecodeRuneInString(text[i+len(sub):])
-		if !(alnum(first) && alnum(before)) && !(alnum(last) && alnum(after)) {
-			return true
-		}
-		from = i + len(sub)
-	}
 }
 
 // Table writes the summaries as a Markdown table.
