@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io/fs"
 	"path/filepath"
-	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -60,7 +59,7 @@ type benchSearcher struct {
 	s     *Searcher
 	built *benchindex.Built
 	warm  time.Duration // Searcher.Warm
-	// warmBytes is the heap the columns take.
+	// warmBytes is the memory the columns take.
 	warmBytes int64
 	err       error
 }
@@ -115,15 +114,12 @@ func openBench(b *testing.B, n int) *benchSearcher {
 		if !*benchCache {
 			disableHitCache(bs.s)
 		}
-		var before, after runtime.MemStats
-		runtime.GC()
-		runtime.ReadMemStats(&before)
 		start := time.Now()
 		if bs.err = bs.s.Warm(context.Background()); bs.err == nil {
 			bs.warm = time.Since(start)
-			runtime.GC()
-			runtime.ReadMemStats(&after)
-			bs.warmBytes = int64(after.HeapAlloc) - int64(before.HeapAlloc)
+			if c := bs.s.columns(); c != nil {
+				bs.warmBytes = c.size()
+			}
 		}
 	})
 	if bs.err != nil {

@@ -51,6 +51,22 @@ type facetColumn struct {
 
 const none = ^uint32(0)
 
+// size returns about how many bytes of memory the columns hold: their
+// arrays, and each facet's values with their map entries.
+func (c *columns) size() int64 {
+	n := int64(cap(c.date))*8 + int64(cap(c.running)+cap(c.ordinal))*4
+	for i := range c.facet {
+		f := &c.facet[i]
+		n += int64(cap(f.start)+cap(f.vals)+cap(f.one)+cap(f.all)) * 4
+		for _, v := range f.values {
+			// the string, its header in values, and a map entry (key
+			// header, value, about as much again in overhead)
+			n += int64(len(v)) + 16 + 48
+		}
+	}
+	return n
+}
+
 func (c *facetColumn) of(d uint32) []uint32 {
 	if c.one != nil {
 		if c.one[d] == none {
