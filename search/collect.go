@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/RoaringBitmap/roaring/v2"
 	"runtime"
 	"slices"
 	"sort"
@@ -56,10 +57,9 @@ type pass struct {
 	// every filter but its own).
 	active []activeFilter
 	count  []int
-	// scan feeds the sink every document number instead of bleve's
-	// matches: for a browse by facets alone, testing the filters on the
-	// columns beats walking their posting lists (see searchColumns).
-	scan bool
+	// bitmaps answers from the facet values' document sets instead of
+	// bleve's matches: a browse by facets alone (see searchColumns).
+	bitmaps bool
 }
 
 type activeFilter struct {
@@ -92,9 +92,9 @@ type collected struct {
 	all    []hitRef // every match, by document, when kept
 }
 
-// scanBrowse turns on the column scan of a browse by facets (a variable for
-// the test that compares it with bleve's matches).
-var scanBrowse = true
+// bitmapBrowse answers a browse by facets from the facet values' document
+// sets (a variable for the test that compares it with bleve's matches).
+var bitmapBrowse = true
 
 // parallelMin is the number of passages from which a pass runs in two
 // halves at once, when there are two cores. (A variable for the tests.)
@@ -104,6 +104,9 @@ var parallelMin = 20000
 // when it is not nil (the matches of an earlier pass, see hitCache). With
 // keep, the result lists every match it saw (for the cache).
 func (p *pass) run(ctx context.Context, r index.IndexReader, hits []hitRef, keep bool) (*collected, error) {
+	if p.bitmaps {
+		return p.runBitmaps(ctx, r)
+	}
 	n := p.cols.n
 	parts := 1
 	if n >= parallelMin && runtime.GOMAXPROCS(0) >= 2 && (hits == nil || len(hits) >= parallelMin/4) {
@@ -159,15 +162,6 @@ func (p *pass) run(ctx context.Context, r index.IndexReader, hits []hitRef, keep
 
 // runRange feeds sink the matches with document numbers in [lo, hi).
 func (p *pass) runRange(ctx context.Context, r index.IndexReader, sink *sink, lo, hi uint32) error {
-	if p.scan {
-		for d := lo; d < hi; d++ {
-			if d%4096 == 0 && ctx.Err() != nil {
-				return ctx.Err()
-			}
-			sink.add(hitRef{doc: d})
-		}
-		return nil
-	}
 	opts := bsearch.SearcherOptions{}
 	if !p.score {
 		opts.Score = "none"
@@ -203,6 +197,78 @@ func (p *pass) runRange(ctx context.Context, r index.IndexReader, sink *sink, lo
 		dm, err = s.Next(sctx)
 	}
 	return err
+}
+
+// runBitmaps answers a browse by facets alone from the facet values'
+// document sets: what a pass over every document would collect (see
+// sink.add). The hits are the documents in every active filter's set;
+// an inactive facet's value counts its documents among them, an active
+// facet's its documents among those in every other active filter's set.
+func (p *pass) runBitmaps(ctx context.Context, r index.IndexReader) (*collected, error) {
+	c := p.cols
+	k := p.newSink(r, false)
+	sets := make([]*roaring.Bitmap, len(p.active))
+	for i, a := range p.active {
+		var of []*roaring.Bitmap
+		for v, ok := range a.allowed {
+			if ok {
+				of = append(of, c.facet[a.facet].docs[v])
+			}
+		}
+		sets[i] = roaring.FastOr(of...)
+	}
+	hits := intersect(sets)
+	out := k.out
+	out.total = hits.GetCardinality()
+	countValues(out.counts, hits, c, p.count)
+	for i, a := range p.active {
+		if len(p.active) == 1 {
+			copy(out.counts[a.facet], c.facet[a.facet].all) // every document
+			continue
+		}
+		others := intersect(slices.Delete(slices.Clone(sets), i, i+1))
+		if f := &c.facet[a.facet]; len(f.docs) <= 64 {
+			// others can hold most passages: intersecting it with each
+			// of a few values' documents is quicker than reading them.
+			for v, docs := range f.docs {
+				out.counts[a.facet][v] = int32(others.AndCardinality(docs))
+			}
+			continue
+		}
+		countValues(out.counts, others, c, []int{a.facet})
+	}
+	it := hits.Iterator()
+	for i := 0; it.HasNext(); i++ {
+		if i%4096 == 0 && ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		k.heap.offer(hitRef{doc: it.Next()})
+	}
+	return k.done()
+}
+
+// countValues counts, for each facet of facets, the documents of set that
+// have each of its values, reading them from the columns.
+func countValues(counts [][]int32, set *roaring.Bitmap, c *columns, facets []int) {
+	it := set.ManyIterator()
+	buf := make([]uint32, 256)
+	for n := it.NextMany(buf); n > 0; n = it.NextMany(buf) {
+		for _, d := range buf[:n] {
+			for _, f := range facets {
+				for _, v := range c.facet[f].of(d) {
+					counts[f][v]++
+				}
+			}
+		}
+	}
+}
+
+// intersect returns the documents in every set (sets is not empty).
+func intersect(sets []*roaring.Bitmap) *roaring.Bitmap {
+	if len(sets) == 1 {
+		return sets[0]
+	}
+	return roaring.FastAnd(sets...)
 }
 
 // sink collects matches: the total, the best hits, the facet counts.
@@ -488,13 +554,11 @@ func (s *Searcher) searchColumns(ctx context.Context, c *columns, q query.Query,
 		}
 		p.query = query.NewConjunctionQuery(conj)
 	}
-	// Facet filters alone, newest first: every document is tested on the
-	// columns, which at a million passages takes a fraction of walking the
-	// filters' posting lists. A document deleted from the snapshot has no
-	// facet values in the columns, so it fails every filter and counts
-	// nowhere, as if bleve had not matched it.
+	// Facet filters alone, newest first: intersections of the values'
+	// document sets, which at a million passages take a fraction of
+	// walking the filters' posting lists.
 	_, dated := filters["date"] // a date range: bleve matches it
-	p.scan = scanBrowse && byDate && matchAll && !dated && len(p.active) > 0
+	p.bitmaps = bitmapBrowse && byDate && matchAll && !dated && len(p.active) > 0
 	// The matches of the query and the date range, whatever the facet
 	// filters, are kept for the next search that has them (another facet
 	// ticked, the next page): see hitCache. A pass restricted by facet
@@ -546,10 +610,28 @@ func (s *Searcher) pageHits(ctx context.Context, r index.IndexReader, q query.Qu
 		DocumentMatchPool: bsearch.NewDocumentMatchPool(qs.DocumentMatchPoolSize()+len(page), 0),
 		IndexReader:       r,
 	}
+	matches := map[uint32]*bsearch.DocumentMatch{}
+	if _, ok := q.(*query.MatchAllQuery); ok {
+		// Every passage matches with the same score and has nothing to
+		// highlight; advancing a match-all searcher would walk every
+		// passage up to each hit.
+		first, err := qs.Next(sctx)
+		if err != nil {
+			return nil, err
+		}
+		if first == nil {
+			return nil, errors.New("an index with hits matches nothing")
+		}
+		for _, h := range page {
+			matches[h.doc] = &bsearch.DocumentMatch{IndexInternalID: internalID(h.doc), Score: first.Score}
+		}
+	}
 	ascending := slices.Clone(page)
 	slices.SortFunc(ascending, func(a, b hitRef) int { return int(a.doc) - int(b.doc) })
-	matches := map[uint32]*bsearch.DocumentMatch{}
 	for _, h := range ascending {
+		if matches[h.doc] != nil {
+			continue // a match-all's hit
+		}
 		dm, err := qs.Advance(sctx, internalID(h.doc))
 		if err != nil {
 			return nil, err

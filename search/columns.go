@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/RoaringBitmap/roaring/v2"
 	"reflect"
 	"sync"
 	"sync/atomic"
@@ -47,6 +48,8 @@ type facetColumn struct {
 	vals   []uint32
 	one    []uint32
 	all    []int32 // how many documents have each value
+	// docs are the documents that have each value.
+	docs []*roaring.Bitmap
 }
 
 const none = ^uint32(0)
@@ -58,6 +61,9 @@ func (c *columns) size() int64 {
 	for i := range c.facet {
 		f := &c.facet[i]
 		n += int64(cap(f.start)+cap(f.vals)+cap(f.one)+cap(f.all)) * 4
+		for _, b := range f.docs {
+			n += int64(b.GetSizeInBytes())
+		}
 		for _, v := range f.values {
 			// the string, its header in values, and a map entry (key
 			// header, value, about as much again in overhead)
@@ -206,8 +212,26 @@ func readColumns(ctx context.Context, r index.IndexReader) (*columns, error) {
 	}
 	for i := range c.facet {
 		c.facet[i].compact(c.n)
+		c.facet[i].makeBitmaps(c.n)
 	}
 	return c, nil
+}
+
+// makeBitmaps makes each value's set of documents, from the columns: a
+// browse by facets alone is answered by intersecting them (see
+// pass.runBitmaps). A deleted document has no values, so it is in no set.
+func (c *facetColumn) makeBitmaps(n int) {
+	docs := make([][]uint32, len(c.values))
+	for d := range uint32(n) {
+		for _, v := range c.of(d) {
+			docs[v] = append(docs[v], d)
+		}
+	}
+	c.docs = make([]*roaring.Bitmap, len(c.values))
+	for v := range docs {
+		c.docs[v] = roaring.BitmapOf(docs[v]...)
+		c.docs[v].RunOptimize()
+	}
 }
 
 // appendDoc adds the next document: its sort values, and the facet values

@@ -10,11 +10,11 @@ import (
 	"zhengce/indexer"
 )
 
-// TestBrowseScanWithDeletedPassages: a browse by facets answered by
-// scanning the columns gives what bleve's matches give on an index whose
+// TestBrowseBitmapsWithDeletedPassages: a browse by facets answered from
+// the facet values' document sets gives what bleve's matches give on an index whose
 // segments hold deleted passages (an issue replaced by `add`, another taken
-// out by `remove`), whole and in two halves.
-func TestBrowseScanWithDeletedPassages(t *testing.T) {
+// out by `remove`).
+func TestBrowseBitmapsWithDeletedPassages(t *testing.T) {
 	dir := t.TempDir()
 	corpus := filepath.Join(dir, "corpus")
 	if err := os.MkdirAll(corpus, 0o755); err != nil {
@@ -77,8 +77,8 @@ func TestBrowseScanWithDeletedPassages(t *testing.T) {
 		t.Fatalf("%d browse requests among the golden ones", len(reqs))
 	}
 	answers := func(scan bool) []goldenAnswer {
-		defer func(b bool) { scanBrowse = b }(scanBrowse)
-		scanBrowse = scan
+		defer func(b bool) { bitmapBrowse = b }(bitmapBrowse)
+		bitmapBrowse = scan
 		return goldenAnswers(t, searcher(), reqs)
 	}
 	want := answers(false)
@@ -90,8 +90,5 @@ func TestBrowseScanWithDeletedPassages(t *testing.T) {
 	if want[0].Total == 0 {
 		t.Fatal("the first browse request found nothing")
 	}
-	compareGolden(t, want, answers(true))
-	defer func(n int) { parallelMin = n }(parallelMin)
-	parallelMin = 1
 	compareGolden(t, want, answers(true))
 }
