@@ -221,16 +221,18 @@ func readColumns(ctx context.Context, r index.IndexReader) (*columns, error) {
 // browse by facets alone is answered by intersecting them (see
 // pass.runBitmaps). A deleted document has no values, so it is in no set.
 func (c *facetColumn) makeBitmaps(n int) {
-	docs := make([][]uint32, len(c.values))
+	c.docs = make([]*roaring.Bitmap, len(c.values))
+	for v := range c.docs {
+		c.docs[v] = roaring.New()
+	}
+	// In document order, each Add appends to its set's last container.
 	for d := range uint32(n) {
 		for _, v := range c.of(d) {
-			docs[v] = append(docs[v], d)
+			c.docs[v].Add(d)
 		}
 	}
-	c.docs = make([]*roaring.Bitmap, len(c.values))
-	for v := range docs {
-		c.docs[v] = roaring.BitmapOf(docs[v]...)
-		c.docs[v].RunOptimize()
+	for _, b := range c.docs {
+		b.RunOptimize()
 	}
 }
 
