@@ -4,12 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/RoaringBitmap/roaring/v2"
 	"runtime"
 	"slices"
 	"sort"
 	"sync"
 
+	"github.com/RoaringBitmap/roaring/v2"
 	"github.com/blevesearch/bleve/v2/mapping"
 	bsearch "github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
@@ -68,14 +68,7 @@ type activeFilter struct {
 }
 
 func (a *activeFilter) holds(c *columns, d uint32) bool {
-	// of(d) by hand: this runs for every match, or every passage of a
-	// browse, and a slice made for one value costs more than the test.
-	f := &c.facet[a.facet]
-	if f.one != nil {
-		v := f.one[d]
-		return v != none && a.allowed[v]
-	}
-	for _, v := range f.vals[f.start[d]:f.start[d+1]] {
+	for _, v := range c.facet[a.facet].of(d) {
 		if a.allowed[v] {
 			return true
 		}
@@ -625,13 +618,11 @@ func (s *Searcher) pageHits(ctx context.Context, r index.IndexReader, q query.Qu
 		for _, h := range page {
 			matches[h.doc] = &bsearch.DocumentMatch{IndexInternalID: internalID(h.doc), Score: first.Score}
 		}
+		return s.completeHits(r, page, matches, rescore)
 	}
 	ascending := slices.Clone(page)
 	slices.SortFunc(ascending, func(a, b hitRef) int { return int(a.doc) - int(b.doc) })
 	for _, h := range ascending {
-		if matches[h.doc] != nil {
-			continue // a match-all's hit
-		}
 		dm, err := qs.Advance(sctx, internalID(h.doc))
 		if err != nil {
 			return nil, err
@@ -642,6 +633,12 @@ func (s *Searcher) pageHits(ctx context.Context, r index.IndexReader, q query.Qu
 		dm.Complete(nil)
 		matches[h.doc] = dm
 	}
+	return s.completeHits(r, page, matches, rescore)
+}
+
+// completeHits turns the page's matches into hits, with their stored
+// passages.
+func (s *Searcher) completeHits(r index.IndexReader, page []hitRef, matches map[uint32]*bsearch.DocumentMatch, rescore bool) ([]Hit, error) {
 	hits := make([]Hit, 0, len(page))
 	for _, h := range page {
 		dm := matches[h.doc]

@@ -861,23 +861,7 @@ func TestEndToEnd(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	zhengce := func(args ...string) (int, string, string) {
-		var stdout, stderr bytes.Buffer
-		cmd := exec.Command(bin, args...)
-		cmd.Dir = work
-		cmd.Stdout, cmd.Stderr = &stdout, &stderr
-		err := cmd.Run()
-		var exit *exec.ExitError
-		switch {
-		case err == nil:
-			return 0, stdout.String(), stderr.String()
-		case errors.As(err, &exit):
-			return exit.ExitCode(), stdout.String(), stderr.String()
-		default:
-			t.Fatalf("running %s: %v", bin, err)
-			return -1, "", ""
-		}
-	}
+	zhengce := func(args ...string) (int, string, string) { return runBin(t, bin, work, args...) }
 
 	code, stdout, stderr := zhengce("index", "-corpus", "corpus", "-index", "data/index")
 	if code != 0 || !regexp.MustCompile(`^indexed 1 issues, \d+ passages in [0-9.]+ s \(\d+ passages/s\) into data/index\n$`).MatchString(stdout) {
